@@ -1,0 +1,218 @@
+// The clinical core's vocabulary. Everything downstream (cards, model chain, SMART page, audit)
+// reads these types; nothing downstream reads raw FHIR. Every fact keeps the `Type/id` of the
+// resource it came from so a statement can always be traced back to its input.
+
+/** A FHIR reference in `Type/id` form, e.g. `Observation/abc`. */
+export type ResourceRef = string;
+
+export interface Coding {
+  system?: string;
+  code?: string;
+  display?: string;
+}
+
+export type Sex = 'female' | 'male' | 'other' | 'unknown';
+
+export const VITAL_KINDS = [
+  'heartRate',
+  'respiratoryRate',
+  'systolicBP',
+  'diastolicBP',
+  'temperature',
+  'spo2',
+  'inspiredOxygen',
+  'oxygenFlow',
+  'gcs',
+  'avpu',
+  'pain',
+  'weight',
+  'height',
+] as const;
+export type VitalKind = (typeof VITAL_KINDS)[number];
+
+export const LAB_KINDS = [
+  'creatinine',
+  'potassium',
+  'sodium',
+  'glucose',
+  'lactate',
+  'egfr',
+  'hemoglobin',
+  'wbc',
+  'platelets',
+  'inr',
+  'troponin',
+  'bicarbonate',
+  'hba1c',
+] as const;
+export type LabKind = (typeof LAB_KINDS)[number];
+
+/** One normalised reading (canonical units: /min, mm[Hg], Cel, %, kg, cm, mg/dL, mmol/L…). */
+export interface Measurement {
+  value: number;
+  unit: string;
+  /** ISO-8601 effective time. */
+  at: string;
+  source: ResourceRef;
+  /** Set when the value is physiologically implausible; such readings are never scored. */
+  implausible?: string;
+  /** For AVPU/ACVPU: 'A' | 'C' | 'V' | 'P' | 'U' (value is then 0). */
+  code?: string;
+  /** True when the reading says the patient was on supplemental oxygen. */
+  onOxygen?: boolean;
+}
+
+export interface Series {
+  /** The latest plausible reading within the window before `at`, if any. */
+  latest?: Measurement;
+  /** Older readings (and implausible ones), newest first; feed trends and the SMART charts. */
+  history: Measurement[];
+}
+
+export interface ConditionFact {
+  source: ResourceRef;
+  codes: Coding[];
+  display: string;
+  clinicalStatus: string;
+  verificationStatus: string;
+  onset?: string;
+}
+
+export interface MedicationFact {
+  source: ResourceRef;
+  /** RxNorm codes as given. */
+  rxnorm: string[];
+  display: string;
+  status: string;
+  /** Normalised ingredient keys (lower-case names, e.g. 'metformin') used by rules. */
+  ingredients: string[];
+  /** Drug classes from our own code tables (e.g. 'anticoagulant', 'nsaid', 'penicillin'). */
+  classes: string[];
+  /** True for a draft order from order-select/order-sign. */
+  draft: boolean;
+}
+
+export interface AllergyFact {
+  source: ResourceRef;
+  codes: Coding[];
+  display: string;
+  criticality?: 'low' | 'high' | 'unable-to-assess';
+  /** FHIR category (medication, food, environment, biologic). */
+  category: string[];
+  /** Drug classes the substance belongs to (e.g. 'penicillin', 'sulfonamide'). */
+  classes: string[];
+}
+
+export interface NoteFact {
+  source: ResourceRef;
+  text: string;
+  /** Free text is always untrusted: it may carry instructions that must be ignored. */
+  untrusted: true;
+}
+
+export interface ClinicalSnapshot {
+  /** The "as of" time, ISO-8601. */
+  at: string;
+  patient: {
+    source?: ResourceRef;
+    ageYears: number | null;
+    /** Age in whole months (paediatric bands need it); null when birth date is unknown. */
+    ageMonths: number | null;
+    sex: Sex;
+    pregnant: boolean;
+  };
+  encounter?: { source: ResourceRef; status?: string; classCode?: string; reason?: string };
+  conditions: ConditionFact[];
+  medications: MedicationFact[];
+  allergies: AllergyFact[];
+  vitals: Partial<Record<VitalKind, Series>>;
+  labs: Partial<Record<LabKind, Series>>;
+  notes: NoteFact[];
+  chiefComplaint?: string;
+  /** Every resource that went in, with version data, for the audit trail. */
+  resources: Array<{ ref: ResourceRef; versionId?: string; lastUpdated?: string }>;
+  /** Things the snapshot noticed: implausible values dropped, unknown units, … */
+  warnings: string[];
+}
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+/** A suggestion drawn from the fixed action catalogue (src/clinical/actions.ts). */
+export interface CatalogueSuggestion {
+  /** Catalogue key, e.g. 'order-lactate', 'remove-draft-order'. */
+  action: string;
+  label: string;
+  /** For delete actions: the draft order's `Type/id`. */
+  targetRef?: ResourceRef;
+  isRecommended?: boolean;
+}
+
+export interface Citation {
+  chunkId: string;
+  title: string;
+  issuer: string;
+  year: number;
+  url: string;
+  section: string;
+  /** An exact substring of the cited passage. */
+  quote: string;
+}
+
+export interface Finding {
+  /** Stable rule id, e.g. 'sepsis-screen', 'drug-allergy'. */
+  id: string;
+  severity: Severity;
+  /** One sentence, under 140 characters. */
+  summary: string;
+  /** Longer explanation in Markdown (our own words). */
+  detail?: string;
+  evidence: ResourceRef[];
+  /** Tags that drive guideline retrieval, e.g. ['sepsis', 'lactate']. */
+  topics: string[];
+  /** Extra retrieval query text. */
+  query?: string;
+  suggestions: CatalogueSuggestion[];
+  /** Filled by the pipeline from retrieval; empty until then. */
+  citations: Citation[];
+}
+
+export interface ScoreResult<C = Record<string, number>> {
+  total: number;
+  components: C;
+  band?: string;
+  evidence: ResourceRef[];
+}
+
+/** A score that could not be computed: null with the reason, never a guess. */
+export interface ScoreUnavailable {
+  total: null;
+  reason: string;
+}
+
+export type Score = ScoreResult | ScoreUnavailable;
+
+export interface TriageResult {
+  /** Final level, 1 (most acute) … 5. Never less acute than floorLevel. */
+  level: 1 | 2 | 3 | 4 | 5;
+  /** What the deterministic rules alone require; null when none applies. */
+  floorLevel: 1 | 2 | 3 | 4 | 5 | null;
+  reasons: string[];
+  evidence: ResourceRef[];
+  /** 'floor' in deterministic mode; 'model' or 'floor-override' when a model took part. */
+  basis: 'floor' | 'default' | 'model' | 'floor-override';
+}
+
+export interface Assessment {
+  at: string;
+  patient: { ageYears: number | null; sex: Sex };
+  scores: {
+    news2: Score;
+    qsofa: Score;
+    sirs: Score;
+    shockIndex: Score;
+    cha2ds2vasc: Score;
+    egfr: Score;
+  };
+  triage: TriageResult;
+  findings: Finding[];
+}

@@ -1,0 +1,147 @@
+// The one place that reads the environment. Parsed once at start; everything else receives
+// the typed Config. Invalid configuration stops the start with the variable and the problem.
+import { z } from 'zod';
+
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const absoluteUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    PORT: intFrom(0, 65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PUBLIC_BASE_URL: absoluteUrl.optional(),
+    BODY_LIMIT_BYTES: intFrom(1024, 50 * 1024 * 1024).default(5 * 1024 * 1024),
+
+    CDS_CLIENTS_FILE: z.string().min(1).optional(),
+    CDS_AUTH: z.enum(['required', 'disabled']).default('required'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    /** Services that compute and record everything but return no cards (comma-separated ids). */
+    SILENT_SERVICES: csv.default([]),
+    HOOK_BUDGET_MS: intFrom(100, 60_000).default(2500),
+    FHIR_TIMEOUT_MS: intFrom(100, 60_000).default(4000),
+    FHIR_MAX_PAGES: intFrom(1, 100).default(5),
+
+    AUDIT_DATABASE_URL: z
+      .string()
+      .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:PATH or postgres://…')
+      .default('sqlite:./data/audit.db'),
+    AUDIT_RETENTION_DAYS: intFrom(1, 36_500).optional(),
+    AUDITOR_ISSUER: z.string().min(1).optional(),
+    AUDITOR_JWKS_FILE: z.string().min(1).optional(),
+    AUDITOR_JWKS_URL: absoluteUrl.optional(),
+    AUDITOR_AUDIENCE: z.string().min(1).default('citecare-audit'),
+    AUDITOR_ROLE: z.string().min(1).default('auditor'),
+
+    LLM_PROVIDER: z.enum(['openai', 'none']).optional(),
+    OPENAI_API_KEY: z.string().min(1).optional(),
+    OPENAI_BASE_URL: absoluteUrl.optional(),
+    LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+    LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
+    LLM_TIMEOUT_MS: intFrom(100, 120_000).default(2000),
+    EMBEDDINGS_BASE_URL: absoluteUrl.optional(),
+    EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
+
+    GUIDELINES_DIR: z.string().min(1).default('guidelines'),
+    GUIDELINES_EXTRA_DIR: z.string().min(1).optional(),
+
+    DEMO_FHIR: z.enum(['on', 'off']).default('on'),
+    SMART_CLIENT_ID: z.string().min(1).optional(),
+    SMART_CLIENT_SECRET: z.string().min(1).optional(),
+    SMART_PRIVATE_JWKS_FILE: z.string().min(1).optional(),
+    SMART_ALLOWED_ISSUERS: csv.optional(),
+    SMART_SCOPES: z
+      .string()
+      .min(1)
+      .default('launch openid fhirUser patient/*.rs patient/Observation.c offline_access'),
+    /** Development only: FHIR base URLs without SMART that the app may use directly. */
+    SMART_OPEN_SERVERS: csv.default([]),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.CDS_AUTH === 'disabled' && c.NODE_ENV === 'production') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CDS_AUTH'],
+        message: 'may not be "disabled" when NODE_ENV=production',
+      });
+    }
+    if (c.LLM_PROVIDER === 'openai' && !c.OPENAI_API_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPENAI_API_KEY'],
+        message: 'is required when LLM_PROVIDER=openai',
+      });
+    }
+    if (c.SMART_CLIENT_SECRET && c.SMART_PRIVATE_JWKS_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMART_CLIENT_SECRET'],
+        message: 'set either SMART_CLIENT_SECRET or SMART_PRIVATE_JWKS_FILE, not both',
+      });
+    }
+    if (c.NODE_ENV === 'production' && c.SMART_OPEN_SERVERS.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMART_OPEN_SERVERS'],
+        message: 'may not be set when NODE_ENV=production',
+      });
+    }
+  })
+  .transform((c) => {
+    const publicBaseUrl = (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
+    const llmProvider = c.LLM_PROVIDER ?? (c.OPENAI_API_KEY ? 'openai' : 'none');
+    return {
+      ...c,
+      PUBLIC_BASE_URL: publicBaseUrl,
+      LLM_PROVIDER: llmProvider,
+      SMART_ALLOWED_ISSUERS: c.SMART_ALLOWED_ISSUERS ?? [`${publicBaseUrl}/fhir`],
+    };
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (process.env at start, a literal object in tests). */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", as in most deployment tools.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (i) => `${i.path.join('.') || '(environment)'} ${i.message.replace(/^Invalid input: /, '')}`,
+      ),
+    );
+  }
+  return parsed.data;
+}
+
+/** A configuration for tests: defaults plus overrides, never the real environment. */
+export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    AUDIT_DATABASE_URL: 'sqlite::memory:',
+    DEMO_FHIR: 'off',
+    ...overrides,
+  });
+}

@@ -1,0 +1,41 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { AuditRecord } from '../audit/types.ts';
+import type { Assessment, ClinicalSnapshot } from '../clinical/types.ts';
+import type { ScoredPassage } from '../guidelines/types.ts';
+import type { AdviceKind, AdviceResult } from '../llm/types.ts';
+
+/** Everything one decision needs; the CDS services and the SMART app both build one. */
+export interface PipelineInput {
+  channel: 'cds-hooks' | 'smart-app';
+  service: string;
+  hook: string;
+  hookInstance: string;
+  user?: string;
+  patientId: string;
+  encounterId?: string;
+  /** The patient's resources (prefetch and fetched), in any mix. */
+  resources: Resource[];
+  /** order-select / order-sign: the draft orders, and which of them are selected. */
+  draftOrders?: Resource[];
+  selections?: string[];
+  chiefComplaint?: string;
+  at: Date;
+  /** Which model task applies: 'summary' for patient-view, 'triage' for encounter-start/SMART. */
+  adviceKind?: AdviceKind;
+  /** Notes on data that could not be had (shown on cards, recorded in the audit trail). */
+  missing?: string[];
+}
+
+export interface PipelineResult {
+  snapshot: ClinicalSnapshot;
+  snapshotHash: string;
+  assessment: Assessment;
+  passages: ScoredPassage[];
+  advice: AdviceResult;
+  /** CDS cards (wire format) built from the decision; empty in silent mode on the wire. */
+  cards: unknown[];
+  silent: boolean;
+  audit: AuditRecord;
+}
+
+export type RunPipeline = (input: PipelineInput) => Promise<PipelineResult>;

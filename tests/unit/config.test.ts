@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+describe('configuration', () => {
+  it('has embedded defaults that need nothing set', () => {
+    const c = loadConfig({});
+    assert.equal(c.PORT, 3000);
+    assert.equal(c.HOST, '127.0.0.1');
+    assert.equal(c.PUBLIC_BASE_URL, 'http://localhost:3000');
+    assert.equal(c.AUDIT_DATABASE_URL, 'sqlite:./data/audit.db');
+    assert.equal(c.LLM_PROVIDER, 'none');
+    assert.equal(c.CDS_AUTH, 'required');
+    assert.deepEqual(c.SMART_ALLOWED_ISSUERS, ['http://localhost:3000/fhir']);
+  });
+
+  it('turns the model on when a key is set', () => {
+    assert.equal(loadConfig({ OPENAI_API_KEY: 'k' }).LLM_PROVIDER, 'openai');
+  });
+
+  it('names the variable and the problem', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty' }),
+      (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith('PORT ')),
+    );
+    assert.throws(
+      () => loadConfig({ AUDIT_DATABASE_URL: 'mysql://x' }),
+      (e: unknown) => e instanceof ConfigError && /AUDIT_DATABASE_URL must be sqlite:PATH/.test(e.message),
+    );
+  });
+
+  it('refuses CDS_AUTH=disabled in production', () => {
+    assert.throws(
+      () => loadConfig({ CDS_AUTH: 'disabled', NODE_ENV: 'production' }),
+      /CDS_AUTH may not be "disabled"/,
+    );
+  });
+
+  it('requires a key when the openai provider is chosen explicitly', () => {
+    assert.throws(() => loadConfig({ LLM_PROVIDER: 'openai' }), /OPENAI_API_KEY is required/);
+  });
+});

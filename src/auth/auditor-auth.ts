@@ -1,0 +1,100 @@
+// Who may read the audit trail: bearer JWTs from the configured auditor issuer, for the auditor
+// audience, carrying the auditor role. Everything else gets 401/403 without detail, so a CDS
+// client's token (another issuer and audience) learns nothing about why it failed.
+import { readFileSync } from 'node:fs';
+import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
+import type { Config } from '../config.ts';
+
+export type AuditorAuthConfig = Pick<
+  Config,
+  'AUDITOR_ISSUER' | 'AUDITOR_JWKS_FILE' | 'AUDITOR_JWKS_URL' | 'AUDITOR_AUDIENCE' | 'AUDITOR_ROLE'
+>;
+
+export interface AuditorIdentity {
+  subject: string;
+  name?: string;
+}
+
+export class AuditorAuthError extends Error {
+  constructor(
+    public readonly statusCode: 401 | 403,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'AuditorAuthError';
+  }
+}
+
+/** Resolves the auditor behind an Authorization header, or throws AuditorAuthError. */
+export type VerifyAuditor = (authorization: string | undefined) => Promise<AuditorIdentity>;
+
+/** The scope that grants read access when roles are not used. */
+export const AUDIT_READ_SCOPE = 'audit.read';
+
+// Asymmetric algorithms only: an HMAC secret shared with the issuer could mint tokens.
+const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+type KeySource = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
+
+export function auditorAuthConfigured(config: AuditorAuthConfig): boolean {
+  return Boolean(config.AUDITOR_ISSUER && (config.AUDITOR_JWKS_FILE || config.AUDITOR_JWKS_URL));
+}
+
+function stringList(v: unknown): string[] {
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  if (typeof v === 'string') return v.split(/\s+/).filter(Boolean);
+  return [];
+}
+
+/** True when the token grants the auditor role (roles, Keycloak realm_access.roles, or scope). */
+export function hasAuditorRole(payload: JWTPayload, role: string): boolean {
+  const realm = (payload.realm_access as { roles?: unknown } | undefined)?.roles;
+  if (stringList(payload.roles).includes(role)) return true;
+  if (stringList(realm).includes(role)) return true;
+  return [...stringList(payload.scope), ...stringList(payload.scp)].includes(AUDIT_READ_SCOPE);
+}
+
+export function createAuditorVerifier(
+  config: AuditorAuthConfig,
+  options: { jwks?: JSONWebKeySet } = {},
+): VerifyAuditor {
+  const issuer = config.AUDITOR_ISSUER;
+  let keys: KeySource | undefined;
+  if (options.jwks) keys = createLocalJWKSet(options.jwks);
+  else if (config.AUDITOR_JWKS_FILE) {
+    let jwks: JSONWebKeySet;
+    try {
+      jwks = JSON.parse(readFileSync(config.AUDITOR_JWKS_FILE, 'utf8'));
+    } catch (err) {
+      throw new Error(`AUDITOR_JWKS_FILE cannot be read as a JWKS: ${(err as Error).message}`);
+    }
+    keys = createLocalJWKSet(jwks);
+  } else if (config.AUDITOR_JWKS_URL) {
+    keys = createRemoteJWKSet(new URL(config.AUDITOR_JWKS_URL), { timeoutDuration: 3000 });
+  }
+
+  return async (authorization) => {
+    // Without an issuer and keys nobody is an auditor: the API stays closed, never open.
+    if (!issuer || !keys) throw new AuditorAuthError(401, 'auditor access is not configured');
+    const m = /^Bearer\s+([A-Za-z0-9\-_.]+)$/i.exec(authorization?.trim() ?? '');
+    if (!m) throw new AuditorAuthError(401, 'missing bearer token');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(m[1], keys, {
+        issuer,
+        audience: config.AUDITOR_AUDIENCE,
+        algorithms: ALGORITHMS,
+        requiredClaims: ['exp'],
+        clockTolerance: 30,
+      }));
+    } catch {
+      throw new AuditorAuthError(401, 'token rejected');
+    }
+    if (!hasAuditorRole(payload, config.AUDITOR_ROLE)) throw new AuditorAuthError(403, 'not an auditor');
+    const name = payload.preferred_username ?? payload.name;
+    return {
+      subject: payload.sub ?? 'unknown',
+      ...(typeof name === 'string' ? { name } : {}),
+    };
+  };
+}

@@ -11,7 +11,7 @@ export function operationOutcome(
 ): OperationOutcome {
   return {
     resourceType: 'OperationOutcome',
-    issue: [{ severity, code, diagnostics, ...(expression && expression.length ? { expression } : {}) }],
+    issue: [{ severity, code, diagnostics, ...(expression?.length ? { expression } : {}) }],
   };
 }
 

@@ -1,0 +1,83 @@
+// The wiring: the one place that chooses concrete adapters for the ports. Tests pass overrides
+// (a memory audit store, a fake advisor, a fixed clock) and get the same pipeline.
+import { openAuditStore } from '../audit/open-audit-store.ts';
+import type { AuditDatabase } from '../audit/types.ts';
+import { type CdsClient, loadCdsClients } from '../auth/cds-clients.ts';
+import { createReplayCache, type ReplayCache } from '../auth/replay-cache.ts';
+import { type Clock, systemClock } from '../clinical/clock.ts';
+import type { Config } from '../config.ts';
+import { createGuidelineIndex, guidelineIndexOptions } from '../guidelines/create-guideline-index.ts';
+import type { GuidelineIndex } from '../guidelines/types.ts';
+import { createAdvisor } from '../llm/create-advisor.ts';
+import type { Advisor } from '../llm/types.ts';
+import { createPipeline } from '../pipeline/run.ts';
+import type { RunPipeline } from '../pipeline/types.ts';
+import { loadOrCreateDemoClient } from './demo-client.ts';
+
+export interface Health {
+  /** False after a failed audit write until the next successful one (drives /readyz). */
+  auditWritable: boolean;
+}
+
+export interface Runtime {
+  config: Config;
+  clock: Clock;
+  guidelines: GuidelineIndex;
+  advisor: Advisor;
+  audit: AuditDatabase;
+  pipeline: RunPipeline;
+  cdsClients: CdsClient[];
+  replayCache: ReplayCache;
+  health: Health;
+  close(): Promise<void>;
+}
+
+export type RuntimeOverrides = Partial<
+  Pick<Runtime, 'clock' | 'guidelines' | 'advisor' | 'audit' | 'cdsClients' | 'replayCache'>
+>;
+
+/** Whether `npm start` should trust the locally generated demo CDS client. */
+export function trustsDemoClient(config: Config): boolean {
+  return config.DEMO_FHIR === 'on' && config.NODE_ENV !== 'production';
+}
+
+export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const clock = overrides.clock ?? systemClock;
+  const guidelines = overrides.guidelines ?? (await createGuidelineIndex(guidelineIndexOptions(config)));
+  const advisor = overrides.advisor ?? createAdvisor(config);
+  const audit = overrides.audit ?? (await openAuditStore(config.AUDIT_DATABASE_URL));
+  const cdsClients = overrides.cdsClients ?? (await loadCdsClients(config.CDS_CLIENTS_FILE));
+  if (!overrides.cdsClients && trustsDemoClient(config)) {
+    const demo = await loadOrCreateDemoClient('data');
+    cdsClients.push({ iss: demo.iss, jwks: demo.jwks as CdsClient['jwks'], allowedJku: [] });
+  }
+  const replayCache = overrides.replayCache ?? createReplayCache(config.REDIS_URL);
+  const health: Health = { auditWritable: true };
+
+  const pipeline = createPipeline({
+    config,
+    clock,
+    guidelines,
+    advisor,
+    audit,
+    onAuditHealth: (ok) => {
+      health.auditWritable = ok;
+    },
+  });
+
+  return {
+    config,
+    clock,
+    guidelines,
+    advisor,
+    audit,
+    pipeline,
+    cdsClients,
+    replayCache,
+    health,
+    async close() {
+      await audit.close();
+      await replayCache.close?.();
+    },
+  };
+}

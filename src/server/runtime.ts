@@ -21,6 +21,8 @@ export interface Health {
 
 export interface Runtime {
   config: Config;
+  /** Where adapters report degradations (embedding endpoint down…); serve.ts points it at the log. */
+  warn: (message: string) => void;
   clock: Clock;
   guidelines: GuidelineIndex;
   advisor: Advisor;
@@ -43,7 +45,12 @@ export function trustsDemoClient(config: Config): boolean {
 
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const clock = overrides.clock ?? systemClock;
-  const guidelines = overrides.guidelines ?? (await createGuidelineIndex(guidelineIndexOptions(config)));
+  // Warnings before the logger exists are kept and replayed once serve.ts sets `warn`.
+  const early: string[] = [];
+  const runtimeRef: { warn: (m: string) => void } = { warn: (m) => early.push(m) };
+  const guidelines =
+    overrides.guidelines ??
+    (await createGuidelineIndex(guidelineIndexOptions(config, { onWarning: (m) => runtimeRef.warn(m) })));
   const advisor = overrides.advisor ?? createAdvisor(config);
   const audit = overrides.audit ?? (await openAuditStore(config.AUDIT_DATABASE_URL));
   const cdsClients = overrides.cdsClients ?? (await loadCdsClients(config.CDS_CLIENTS_FILE));
@@ -65,8 +72,15 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     },
   });
 
-  return {
+  const runtime: Runtime = {
     config,
+    get warn() {
+      return runtimeRef.warn;
+    },
+    set warn(sink: (message: string) => void) {
+      runtimeRef.warn = sink;
+      for (const m of early.splice(0)) sink(m);
+    },
     clock,
     guidelines,
     advisor,
@@ -80,4 +94,5 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       await replayCache.close?.();
     },
   };
+  return runtime;
 }

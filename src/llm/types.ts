@@ -1,4 +1,4 @@
-import type { Assessment, Citation, ClinicalSnapshot, ResourceRef } from '../clinical/types.ts';
+import type { Assessment, Citation, ClinicalSnapshot, ResourceRef, TriageResult } from '../clinical/types.ts';
 import type { Passage } from '../guidelines/types.ts';
 
 export type AdviceKind = 'summary' | 'triage';
@@ -11,6 +11,16 @@ export interface AdviceRequest {
   passages: Passage[];
   /** Milliseconds left of the hook's time budget. */
   budgetMs: number;
+  /**
+   * Known identifying strings (patient name parts, MRN, phone, …) to scrub from free text on top
+   * of the pattern-based redaction; build with `phiTermsFromResources(resources)`.
+   */
+  phiTerms?: string[];
+  /**
+   * The pipeline's hash of the snapshot's facts, when it has one; the advisor's cache key then uses
+   * it instead of hashing the snapshot again. It must leave out the "as of" time.
+   */
+  snapshotHash?: string;
 }
 
 /** A sentence that survived the grounding verifier. */
@@ -23,6 +33,8 @@ export interface VerifiedStatement {
 export interface DroppedStatement {
   text: string;
   reason: string;
+  /** Machine-readable reason (see DropCode in verify.ts), for counting. */
+  code?: string;
 }
 
 export interface TriageAdvice {
@@ -55,13 +67,22 @@ export interface AdviceResult {
   usage?: { promptTokens: number; completionTokens: number };
   error?: string;
   durationMs: number;
+  /** Triage only, status 'ok': the final level (model combined with the floor, see combineTriage). */
+  finalTriage?: TriageResult;
+  /** Dropped statements counted by reason code. */
+  droppedCounts?: Record<string, number>;
+  /** Tokens of the rendered prompt (system + user) by our own count. */
+  promptTokens?: number;
 }
 
 /** Port: the model. `NoAdvisor` is deterministic mode. */
 export interface Advisor {
   readonly enabled: boolean;
-  /** Label for card sources, e.g. 'gpt-4o-mini, prompt triage@3' or 'no model'. */
-  describe(): string;
+  /**
+   * Label for card sources, e.g. 'gpt-4o-mini · prompt triage-rationale@1' (for one task kind) or
+   * 'no model used (deterministic mode)'.
+   */
+  describe(kind?: AdviceKind): string;
   advise(request: AdviceRequest): Promise<AdviceResult>;
 }
 

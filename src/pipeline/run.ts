@@ -12,6 +12,7 @@ import type { Citation, ClinicalSnapshot, TriageResult } from '../clinical/types
 import type { Config } from '../config.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
 import type { AdviceResult, Advisor } from '../llm/types.ts';
+import { phiTermsFromResources } from '../llm/redact.ts';
 import { combineTriage } from '../llm/verify.ts';
 import { retrieveForAssessment } from './retrieve.ts';
 import type { PipelineInput, PipelineResult, RunPipeline } from './types.ts';
@@ -95,6 +96,10 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
           assessment: withCitations,
           passages: retrieval.passages,
           budgetMs,
+          // Names, identifiers and addresses from the input resources are redacted from free text
+          // even where no pattern would recognise them (a bare name in a chief complaint).
+          phiTerms: phiTermsFromResources(input.resources),
+          snapshotHash: hash,
         });
       } catch (err) {
         errors.push(`model failed: ${(err as Error).message}`);

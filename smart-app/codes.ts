@@ -1,0 +1,35 @@
+// Code systems the SMART app writes. Kept in one place so the write-back and its tests agree.
+
+export const LOINC_SYSTEM = 'http://loinc.org' as const;
+
+/**
+ * The acuity assessment the nurse confirms. LOINC has no ESI-specific code (clinical-sources §4.1), so
+ * the level travels as the value of the generic "acuity assessment" code with a local code system.
+ */
+export const ACUITY_CODE = {
+  system: LOINC_SYSTEM,
+  code: '11283-9',
+  display: 'Acuity assessment at First encounter',
+} as const;
+
+/** Local code system for the level (1 most acute … 5 least); our proposal, not a published system. */
+export const ESI_LEVEL_SYSTEM = 'urn:citecare:esi' as const;
+
+export const OBSERVATION_CATEGORY = {
+  system: 'http://terminology.hl7.org/CodeSystem/observation-category',
+  survey: 'survey',
+} as const;
+
+export const ESI_LEVEL_DISPLAY = {
+  1: 'Level 1 (resuscitation)',
+  2: 'Level 2 (emergent)',
+  3: 'Level 3 (urgent)',
+  4: 'Level 4 (less urgent)',
+  5: 'Level 5 (non-urgent)',
+} as const;
+
+export type AcuityLevel = keyof typeof ESI_LEVEL_DISPLAY;
+
+/** The CapabilityStatement extension that carries OAuth endpoints for servers without the well-known file. */
+export const SMART_OAUTH_URIS_EXTENSION =
+  'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris' as const;

@@ -1,0 +1,114 @@
+// SMART discovery: the well-known file first, then the CapabilityStatement's oauth-uris extension
+// (older servers). Only the fields we use are parsed; the rest of the document is ignored.
+import { z } from 'zod';
+import { SMART_OAUTH_URIS_EXTENSION } from '../codes.ts';
+
+export interface SmartServerInfo {
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  capabilities: string[];
+  scopesSupported?: string[];
+  codeChallengeMethods?: string[];
+  tokenAuthMethods?: string[];
+  source: 'well-known' | 'metadata';
+}
+
+export class DiscoveryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DiscoveryError';
+  }
+}
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+const wellKnownSchema = z.object({
+  authorization_endpoint: httpUrl,
+  token_endpoint: httpUrl,
+  capabilities: z.array(z.string()).default([]),
+  scopes_supported: z.array(z.string()).optional(),
+  code_challenge_methods_supported: z.array(z.string()).optional(),
+  token_endpoint_auth_methods_supported: z.array(z.string()).optional(),
+});
+
+const extensionSchema: z.ZodType<{ url: string; valueUri?: string; extension?: unknown[] }> = z.looseObject({
+  url: z.string(),
+  valueUri: z.string().optional(),
+  extension: z.array(z.unknown()).optional(),
+});
+
+const capabilitySchema = z.looseObject({
+  resourceType: z.literal('CapabilityStatement'),
+  rest: z
+    .array(
+      z.looseObject({
+        security: z.looseObject({ extension: z.array(extensionSchema).optional() }).optional(),
+      }),
+    )
+    .default([]),
+});
+
+async function getJson(url: string, timeoutMs: number): Promise<unknown | undefined> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      headers: { Accept: 'application/json, application/fhir+json' },
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
+  } catch {
+    return undefined;
+  }
+  if (!res.ok) return undefined;
+  try {
+    return await res.json();
+  } catch {
+    return undefined;
+  }
+}
+
+function fromCapabilityStatement(doc: unknown): SmartServerInfo | undefined {
+  const parsed = capabilitySchema.safeParse(doc);
+  if (!parsed.success) return undefined;
+  for (const rest of parsed.data.rest) {
+    const oauth = rest.security?.extension?.find((e) => e.url === SMART_OAUTH_URIS_EXTENSION);
+    const inner = z.array(extensionSchema).safeParse(oauth?.extension ?? []);
+    if (!inner.success) continue;
+    const uri = (name: string) => inner.data.find((e) => e.url === name)?.valueUri;
+    const authorize = httpUrl.safeParse(uri('authorize'));
+    const token = httpUrl.safeParse(uri('token'));
+    if (authorize.success && token.success) {
+      return {
+        authorizationEndpoint: authorize.data,
+        tokenEndpoint: token.data,
+        capabilities: [],
+        source: 'metadata',
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Finds the authorization server of a FHIR base URL (already checked against the allowlist). */
+export async function discoverSmartServer(iss: string, timeoutMs: number): Promise<SmartServerInfo> {
+  const wellKnown = wellKnownSchema.safeParse(
+    await getJson(`${iss}/.well-known/smart-configuration`, timeoutMs),
+  );
+  if (wellKnown.success) {
+    const w = wellKnown.data;
+    return {
+      authorizationEndpoint: w.authorization_endpoint,
+      tokenEndpoint: w.token_endpoint,
+      capabilities: w.capabilities,
+      scopesSupported: w.scopes_supported,
+      codeChallengeMethods: w.code_challenge_methods_supported,
+      tokenAuthMethods: w.token_endpoint_auth_methods_supported,
+      source: 'well-known',
+    };
+  }
+  const fromMetadata = fromCapabilityStatement(await getJson(`${iss}/metadata`, timeoutMs));
+  if (fromMetadata) return fromMetadata;
+  throw new DiscoveryError(
+    'The FHIR server does not publish SMART endpoints (no .well-known/smart-configuration and no oauth-uris in its CapabilityStatement).',
+  );
+}

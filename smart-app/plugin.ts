@@ -1,0 +1,79 @@
+// The SMART app as one fastify plugin (mounted at /smart): launch, callback, the BFF API and the page.
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from '../src/config.ts';
+import type { Runtime } from '../src/server/runtime.ts';
+import { registerApiRoutes } from './api-routes.ts';
+import type { SmartAppContext } from './context.ts';
+import { type ExpiringStore, MemoryExpiringStore } from './expiring-store.ts';
+import { registerLaunchRoutes } from './launch-routes.ts';
+import { RedisExpiringStore } from './redis-expiring-store.ts';
+import type { LaunchState, SmartSession } from './session.ts';
+import { smartSettings } from './settings.ts';
+import { registerStaticRoutes } from './static-routes.ts';
+
+export interface SmartAppPluginOptions {
+  runtime: Runtime;
+  /** Shared stores for several instances; memory (one process) when absent. */
+  sessions?: ExpiringStore<SmartSession>;
+  launches?: ExpiringStore<LaunchState>;
+}
+
+/** Memory for one process; Redis (sealed with SESSION_SECRET) when REDIS_URL says several instances share state. */
+function defaultStores(config: Config): {
+  sessions: ExpiringStore<SmartSession>;
+  launches: ExpiringStore<LaunchState>;
+  close(): Promise<void>;
+} {
+  if (config.REDIS_URL && config.SESSION_SECRET) {
+    const sessions = new RedisExpiringStore<SmartSession>({
+      url: config.REDIS_URL,
+      keyPrefix: 'citecare:smart-session:',
+      secret: config.SESSION_SECRET,
+    });
+    const launches = new RedisExpiringStore<LaunchState>({
+      url: config.REDIS_URL,
+      keyPrefix: 'citecare:smart-launch:',
+      secret: config.SESSION_SECRET,
+    });
+    return {
+      sessions,
+      launches,
+      close: async () => {
+        await Promise.all([sessions.close(), launches.close()]);
+      },
+    };
+  }
+  return { sessions: new MemoryExpiringStore(), launches: new MemoryExpiringStore(), close: async () => {} };
+}
+
+export const smartAppPlugin: FastifyPluginAsync<SmartAppPluginOptions> = async (app, opts) => {
+  const config = opts.runtime.config;
+  const stores = opts.sessions && opts.launches ? undefined : defaultStores(config);
+  if (stores) app.addHook('onClose', () => stores.close());
+  if (config.REDIS_URL && !config.SESSION_SECRET && !opts.sessions) {
+    app.log.warn('REDIS_URL is set but SESSION_SECRET is not: SMART sessions stay in this process only.');
+  }
+  const ctx: SmartAppContext = {
+    runtime: opts.runtime,
+    settings: await smartSettings(config),
+    sessions: opts.sessions ?? (stores as NonNullable<typeof stores>).sessions,
+    launches: opts.launches ?? (stores as NonNullable<typeof stores>).launches,
+  };
+  // Registered inside this plugin only: encapsulation keeps them out of the rest of the app.
+  if (!app.hasDecorator('parseCookie')) await app.register(cookie);
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
+
+  registerLaunchRoutes(app, ctx);
+  registerStaticRoutes(app);
+  await app.register(
+    async (api) => {
+      api.decorateRequest('smartSession', undefined);
+      registerApiRoutes(api, ctx);
+    },
+    { prefix: '/api' },
+  );
+};
+
+export default smartAppPlugin;

@@ -1,0 +1,59 @@
+// Talks to the CiteCare server (backend-for-frontend). The browser never sees an access token:
+// the session cookie goes with each call, and state-changing calls carry the CSRF token.
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+let csrfToken = '';
+
+async function call(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
+  let res;
+  try {
+    res = await fetch(`/smart/api${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(
+      0,
+      'network',
+      'The CiteCare server could not be reached. Check the connection and try again.',
+    );
+  }
+  let json = null;
+  try {
+    json = await res.json();
+  } catch {
+    json = null;
+  }
+  if (!res.ok) {
+    const message = json?.message ?? `The request failed (HTTP ${res.status}).`;
+    throw new ApiError(res.status, json?.error ?? 'http', message, json);
+  }
+  return json;
+}
+
+export async function loadContext() {
+  const ctx = await call('GET', '/context');
+  csrfToken = ctx.csrfToken;
+  return ctx;
+}
+
+export const assess = (chiefComplaint) => call('POST', '/assess', { chiefComplaint });
+export const decide = (decision) => call('POST', '/decision', decision);
+export const retryDecision = () => call('POST', '/decision/retry', {});
+export const readResource = (ref) =>
+  call('GET', `/resource/${ref.split('/').map(encodeURIComponent).join('/')}`);
+export const resourceHref = (ref) =>
+  `/smart/api/resource/${ref.split('/').map(encodeURIComponent).join('/')}`;

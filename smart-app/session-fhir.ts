@@ -1,0 +1,113 @@
+// FHIR access with the session's token: refreshes shortly before expiry (and once after a 401),
+// and turns an unrecoverable token into SessionExpiredError so the page can say "relaunch".
+import { createFhirKitGateway } from '../src/fhir/fhir-kit-gateway.ts';
+import { type FhirGateway, FhirGatewayError } from '../src/fhir/gateway.ts';
+import type { SmartAppContext } from './context.ts';
+import { refreshTokens, TokenError, type TokenSet } from './oauth/token-client.ts';
+import { SESSION_TTL_MS, type SmartSession } from './session.ts';
+
+/** Refresh this long before expiry so a request never leaves with a token about to lapse. */
+const REFRESH_MARGIN_MS = 30_000;
+
+export class SessionExpiredError extends Error {
+  constructor(message = 'Your session has expired. Relaunch the app from the EHR.') {
+    super(message);
+    this.name = 'SessionExpiredError';
+  }
+}
+
+// One refresh per session at a time: parallel page requests must not race with the same
+// (possibly single-use) refresh token.
+const inFlight = new Map<string, Promise<TokenSet>>();
+
+async function refresh(ctx: SmartAppContext, session: SmartSession): Promise<TokenSet> {
+  const running = inFlight.get(session.id);
+  if (running) return running;
+  const job = (async () => {
+    const current = session.tokens;
+    if (!current?.refreshToken || !session.tokenEndpoint || !ctx.settings.clientId)
+      throw new SessionExpiredError();
+    try {
+      const next = await refreshTokens(
+        {
+          tokenEndpoint: session.tokenEndpoint,
+          clientId: ctx.settings.clientId,
+          clientAuth: ctx.settings.clientAuth,
+          timeoutMs: ctx.settings.fhirTimeoutMs,
+        },
+        current,
+      );
+      session.tokens = next;
+      await ctx.sessions.set(session.id, session, SESSION_TTL_MS);
+      return next;
+    } catch (err) {
+      if (err instanceof TokenError) throw new SessionExpiredError();
+      throw err;
+    }
+  })();
+  inFlight.set(session.id, job);
+  try {
+    return await job;
+  } finally {
+    inFlight.delete(session.id);
+  }
+}
+
+async function currentToken(ctx: SmartAppContext, session: SmartSession): Promise<string | undefined> {
+  if (session.mode === 'open') return undefined;
+  const tokens = session.tokens;
+  if (!tokens) throw new SessionExpiredError();
+  const expiring = tokens.expiresAt !== undefined && tokens.expiresAt - REFRESH_MARGIN_MS <= Date.now();
+  if (!expiring) return tokens.accessToken;
+  if (tokens.refreshToken) {
+    try {
+      return (await refresh(ctx, session)).accessToken;
+    } catch (err) {
+      // Refreshed early and failed: the current token still works until it really expires.
+      if (
+        err instanceof SessionExpiredError &&
+        tokens.expiresAt !== undefined &&
+        tokens.expiresAt > Date.now()
+      ) {
+        return tokens.accessToken;
+      }
+      throw err;
+    }
+  }
+  if (tokens.expiresAt !== undefined && tokens.expiresAt <= Date.now()) throw new SessionExpiredError();
+  return tokens.accessToken;
+}
+
+function gatewayFor(ctx: SmartAppContext, session: SmartSession, accessToken?: string): FhirGateway {
+  return createFhirKitGateway({
+    baseUrl: session.iss,
+    accessToken,
+    timeoutMs: ctx.settings.fhirTimeoutMs,
+    maxPages: ctx.settings.fhirMaxPages,
+  });
+}
+
+/** Runs `work` against the session's FHIR server with a valid token. */
+export async function withFhir<T>(
+  ctx: SmartAppContext,
+  session: SmartSession,
+  work: (gateway: FhirGateway) => Promise<T>,
+): Promise<T> {
+  const token = await currentToken(ctx, session);
+  try {
+    return await work(gatewayFor(ctx, session, token));
+  } catch (err) {
+    const unauthorised = err instanceof FhirGatewayError && err.status === 401;
+    if (!unauthorised) throw err;
+    if (session.mode === 'open') throw err;
+    // The server may have revoked or shortened the token: one refresh, one retry.
+    if (!session.tokens?.refreshToken) throw new SessionExpiredError();
+    const fresh = await refresh(ctx, session);
+    try {
+      return await work(gatewayFor(ctx, session, fresh.accessToken));
+    } catch (again) {
+      if (again instanceof FhirGatewayError && again.status === 401) throw new SessionExpiredError();
+      throw again;
+    }
+  }
+}

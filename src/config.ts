@@ -66,8 +66,11 @@ export const configSchema = z
       .string()
       .min(1)
       .default('launch openid fhirUser patient/*.rs patient/Observation.c offline_access'),
-    /** Development only: FHIR base URLs without SMART that the app may use directly. */
-    SMART_OPEN_SERVERS: csv.default([]),
+    /**
+     * Development only: FHIR base URLs without SMART that the app may use directly. Defaults to the
+     * embedded demo server when it runs outside production.
+     */
+    SMART_OPEN_SERVERS: csv.optional(),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   })
   .superRefine((c, ctx) => {
@@ -92,7 +95,7 @@ export const configSchema = z
         message: 'set either SMART_CLIENT_SECRET or SMART_PRIVATE_JWKS_FILE, not both',
       });
     }
-    if (c.NODE_ENV === 'production' && c.SMART_OPEN_SERVERS.length > 0) {
+    if (c.NODE_ENV === 'production' && c.SMART_OPEN_SERVERS?.length) {
       ctx.addIssue({
         code: 'custom',
         path: ['SMART_OPEN_SERVERS'],
@@ -108,6 +111,8 @@ export const configSchema = z
       PUBLIC_BASE_URL: publicBaseUrl,
       LLM_PROVIDER: llmProvider,
       SMART_ALLOWED_ISSUERS: c.SMART_ALLOWED_ISSUERS ?? [`${publicBaseUrl}/fhir`],
+      SMART_OPEN_SERVERS:
+        c.SMART_OPEN_SERVERS ?? (c.DEMO_FHIR === 'on' && c.NODE_ENV !== 'production' ? [`${publicBaseUrl}/fhir`] : []),
     };
   });
 

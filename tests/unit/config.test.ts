@@ -12,6 +12,10 @@ describe('configuration', () => {
     assert.equal(c.LLM_PROVIDER, 'none');
     assert.equal(c.CDS_AUTH, 'required');
     assert.deepEqual(c.SMART_ALLOWED_ISSUERS, ['http://localhost:3000/fhir']);
+    // The embedded demo server can launch the app without OAuth, outside production only.
+    assert.deepEqual(c.SMART_OPEN_SERVERS, ['http://localhost:3000/fhir']);
+    assert.deepEqual(loadConfig({ DEMO_FHIR: 'off' }).SMART_OPEN_SERVERS, []);
+    assert.deepEqual(loadConfig({ NODE_ENV: 'production' }).SMART_OPEN_SERVERS, []);
   });
 
   it('turns the model on when a key is set', () => {

@@ -1,0 +1,272 @@
+// Hook throughput and latency: POST /cds-services/citecare-patient-view with a full Synthea prefetch
+// (the largest bundle in /work/shared/fhir/synthea-r4, grouped per the service's prefetch keys) in
+// deterministic mode, side by side with a bare route in the same app and port that parses the same
+// body and returns one fixed card. Loopback only, bounded duration.
+// CDS_AUTH is disabled for the run: signing a JWT per request would measure the load generator.
+// The audit trail is a real SQLite file (WAL) in a temporary directory: every hook call writes its record.
+// Usage: node --import tsx scripts/bench/hooks.ts [--duration 5] [--bundle FILE]
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Bundle, Observation, Resource } from '@medplum/fhirtypes';
+import autocannon from 'autocannon';
+import { CDS_SERVICES } from '../../cds-hooks/index.ts';
+import { fixedClock } from '../../src/clinical/clock.ts';
+import { loadConfig } from '../../src/config.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { createRuntime } from '../../src/server/runtime.ts';
+
+const SYNTHEA_DIR = '/work/shared/fhir/synthea-r4';
+const TARGETS = { throughputRatio: 0.5, p95Ratio: 5 };
+
+const { values } = parseArgs({
+  options: { duration: { type: 'string', default: '5' }, bundle: { type: 'string' } },
+});
+const duration = Math.max(1, Number(values.duration) || 5);
+
+function largestSynthea(): string {
+  const files = readdirSync(SYNTHEA_DIR).filter((f) => f.endsWith('.json'));
+  files.sort((a, b) => statSync(join(SYNTHEA_DIR, b)).size - statSync(join(SYNTHEA_DIR, a)).size);
+  return join(SYNTHEA_DIR, files[0]!);
+}
+
+const searchset = (resources: Resource[]): Bundle => ({
+  resourceType: 'Bundle',
+  type: 'searchset',
+  total: resources.length,
+  entry: resources.map((resource) => ({ resource })),
+});
+
+const hasCategory = (o: Observation, code: string) =>
+  o.category?.some((c) => c.coding?.some((x) => x.code === code));
+const newestFirst = (a: Observation, b: Observation) =>
+  (b.effectiveDateTime ?? '').localeCompare(a.effectiveDateTime ?? '');
+
+/** What an EHR would send for the patient-view prefetch templates (PATIENT_QUERIES). */
+function prefetchFor(resources: Resource[]): Record<string, Resource | null> {
+  const of = <T extends Resource>(type: string) => resources.filter((r): r is T => r.resourceType === type);
+  const obs = of<Observation>('Observation');
+  const active = (r: Resource) => (r as { status?: string }).status === 'active';
+  return {
+    patient: of('Patient')[0] ?? null,
+    conditions: searchset(of('Condition')),
+    medications: searchset(of('MedicationRequest').filter(active)),
+    allergies: searchset(of('AllergyIntolerance')),
+    vitals: searchset(
+      obs
+        .filter((o) => hasCategory(o, 'vital-signs'))
+        .sort(newestFirst)
+        .slice(0, 200),
+    ),
+    labs: searchset(
+      obs
+        .filter((o) => hasCategory(o, 'laboratory'))
+        .sort(newestFirst)
+        .slice(0, 200),
+    ),
+    notes: searchset(of('DocumentReference').slice(0, 5)),
+  };
+}
+
+interface Run {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : Number.NaN;
+
+/** One autocannon run; autocannon reports p97.5 but not p95, so response times are kept per request. */
+function slice(
+  url: string,
+  body: string,
+  connections: number,
+  seconds: number,
+): Promise<{ requests: number; errors: number; times: number[] }> {
+  return new Promise((resolve, reject) => {
+    const times: number[] = [];
+    const instance = autocannon(
+      {
+        url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        connections,
+        duration: seconds,
+      },
+      (err, result) => {
+        if (err) reject(err);
+        else
+          resolve({
+            requests: result.requests.total,
+            errors: result.non2xx + result.errors + result.timeouts,
+            times,
+          });
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => {
+      times.push(responseTime);
+    });
+  });
+}
+
+/**
+ * Runs both routes in alternating one-second slices, so a noisy machine (other processes, CPU
+ * frequency changes) affects both sides alike instead of whichever happened to run second.
+ */
+async function sideBySide(
+  urls: { bare: string; hook: string },
+  body: string,
+  connections: number,
+  seconds: number,
+) {
+  const acc = {
+    bare: { requests: 0, errors: 0, times: [] as number[] },
+    hook: { requests: 0, errors: 0, times: [] as number[] },
+  };
+  for (let i = 0; i < seconds; i++) {
+    for (const key of i % 2 === 0 ? (['bare', 'hook'] as const) : (['hook', 'bare'] as const)) {
+      const r = await slice(urls[key], body, connections, 1);
+      acc[key].requests += r.requests;
+      acc[key].errors += r.errors;
+      acc[key].times.push(...r.times);
+    }
+  }
+  const summarise = (a: (typeof acc)['bare']): Run => {
+    const sorted = [...a.times].sort((x, y) => x - y);
+    return {
+      rps: a.requests / seconds,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+      errors: a.errors,
+    };
+  };
+  return { bare: summarise(acc.bare), hook: summarise(acc.hook) };
+}
+
+async function main(): Promise<number> {
+  const file = values.bundle ?? largestSynthea();
+  const bundle = JSON.parse(readFileSync(file, 'utf8')) as Bundle;
+  const resources = (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+  const patient = resources.find((r) => r.resourceType === 'Patient')!;
+  // "Now" = one hour after the newest observation, so the latest vitals count as current.
+  const newest = resources
+    .filter((r): r is Observation => r.resourceType === 'Observation')
+    .map((o) => Date.parse(o.effectiveDateTime ?? ''))
+    .filter(Number.isFinite)
+    .reduce((a, b) => Math.max(a, b), 0);
+  const dir = mkdtempSync(join(tmpdir(), 'citecare-bench-'));
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    CDS_AUTH: 'disabled',
+    LLM_PROVIDER: 'none',
+    DEMO_FHIR: 'off',
+    AUDIT_DATABASE_URL: `sqlite:${join(dir, 'audit.db')}`,
+    BODY_LIMIT_BYTES: String(20 * 1024 * 1024),
+  });
+  const runtime = await createRuntime(config, {
+    cdsClients: [],
+    clock: fixedClock(new Date(newest + 3_600_000).toISOString()),
+  });
+  const service = CDS_SERVICES.find((s) => s.descriptor.id === 'citecare-patient-view')!;
+  const fixedCard = {
+    cards: [
+      { uuid: crypto.randomUUID(), summary: 'Fixed card', indicator: 'info', source: { label: 'bench' } },
+    ],
+  };
+  const app = await buildApp(runtime, {
+    plugins: [
+      async (a) => {
+        a.post('/bench/bare', async (req) => {
+          const b = req.body as { prefetch?: Record<string, unknown> };
+          return {
+            ...fixedCard,
+            cards: fixedCard.cards.map((c) => ({
+              ...c,
+              detail: `${Object.keys(b.prefetch ?? {}).length} keys`,
+            })),
+          };
+        });
+      },
+    ],
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const base = `http://127.0.0.1:${port}`;
+  const body = JSON.stringify({
+    hook: 'patient-view',
+    hookInstance: crypto.randomUUID(),
+    context: { userId: 'Practitioner/bench', patientId: patient.id },
+    prefetch: prefetchFor(resources),
+  });
+  const hookUrl = `${base}/cds-services/${service.descriptor.id}`;
+  const bareUrl = `${base}/bench/bare`;
+  try {
+    const probe = await fetch(hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    const probeCards = ((await probe.json()) as { cards?: unknown[] }).cards?.length ?? 0;
+    if (probe.status !== 200) throw new Error(`the hook answered HTTP ${probe.status}`);
+    console.log(
+      `hooks: ${file.split('/').pop()} (${resources.length} resources, ${(body.length / 1024).toFixed(0)} KiB request body, ${probeCards} cards)`,
+    );
+    console.log(
+      `hooks: deterministic mode, CDS_AUTH=disabled, SQLite audit file, ${duration} s per route and concurrency in alternating 1 s slices, loopback`,
+    );
+    await sideBySide({ bare: bareUrl, hook: hookUrl }, body, 4, 1); // warm-up
+    const { bare: bare20, hook: hook20 } = await sideBySide(
+      { bare: bareUrl, hook: hookUrl },
+      body,
+      20,
+      duration,
+    );
+    const { bare: bare1, hook: hook1 } = await sideBySide(
+      { bare: bareUrl, hook: hookUrl },
+      body,
+      1,
+      duration,
+    );
+    const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+    console.log('');
+    console.log('| route | req/s @20 conn | p50 ms @1 | p95 ms @1 | p99 ms @1 | errors |');
+    console.log('|---|---|---|---|---|---|');
+    console.log(
+      `| bare fastify route | ${f(bare20.rps)} | ${f(bare1.p50)} | ${f(bare1.p95)} | ${f(bare1.p99)} | ${bare20.errors + bare1.errors} |`,
+    );
+    console.log(
+      `| patient-view hook | ${f(hook20.rps)} | ${f(hook1.p50)} | ${f(hook1.p95)} | ${f(hook1.p99)} | ${hook20.errors + hook1.errors} |`,
+    );
+    const tRatio = hook20.rps / bare20.rps;
+    const pRatio = hook1.p95 / Math.max(bare1.p95, 1);
+    const ratio = (a: number, b: number) => (a / Math.max(b, 1)).toFixed(2);
+    console.log('');
+    console.log(
+      `throughput ratio hook/bare: ${tRatio.toFixed(2)}× (target ≥ ${TARGETS.throughputRatio}×) ${tRatio >= TARGETS.throughputRatio ? 'MET' : 'NOT MET'}`,
+    );
+    console.log(
+      `p95 latency ratio hook/bare: ${pRatio.toFixed(2)}× (target ≤ ${TARGETS.p95Ratio}×) ${pRatio <= TARGETS.p95Ratio ? 'MET' : 'NOT MET'}` +
+        (bare1.p95 < 1 ? ' (bare p95 under 1 ms: ratio taken against 1 ms, the timer resolution)' : ''),
+    );
+    console.log(
+      `latency ratios hook/bare at 1 connection: p50 ${ratio(hook1.p50, bare1.p50)}×, p95 ${pRatio.toFixed(2)}×, p99 ${ratio(hook1.p99, bare1.p99)}×`,
+    );
+    return hook20.errors + hook1.errors > 0 ? 1 : 0;
+  } finally {
+    await app.close();
+    await runtime.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,164 @@
+// Runs every vignette through the whole decision pipeline (as the encounter-start hook would) and
+// turns the results into the evaluation summary. The pipeline is passed in, so tests can run it
+// with any runtime.
+import type { Patient, Resource } from '@medplum/fhirtypes';
+import type { Citation, Score } from '../clinical/types.ts';
+import type { PipelineResult, RunPipeline } from '../pipeline/types.ts';
+import {
+  type AcuityLevel,
+  type CitationToCheck,
+  citationValidity,
+  scoreAgreement,
+  triageMetrics,
+} from './eval-metrics.ts';
+import type { EvalSummary } from './eval-report-schema.ts';
+import { type PhiFinding, patientIdentifiers, scanForPhi } from './phi-scan.ts';
+import type { Vignette } from './vignettes.ts';
+
+export interface CaseResult {
+  id: string;
+  chiefComplaint: string;
+  reference: AcuityLevel;
+  predicted: AcuityLevel | null;
+  floorLevel: AcuityLevel | null;
+  basis?: string;
+  reasons: string[];
+  news2: { expected: number | null; actual: number | null };
+  qsofa: { expected: number | null; actual: number | null };
+  findings: string[];
+  citations: number;
+  kept: number;
+  dropped: number;
+  adviceStatus?: string;
+  phiFindings: PhiFinding[];
+  durationMs: number;
+  error?: string;
+}
+
+export interface EvalRun {
+  summary: EvalSummary;
+  cases: CaseResult[];
+}
+
+export interface EvalOptions {
+  pipeline: RunPipeline;
+  passageText: (chunkId: string) => string | undefined;
+  corpusVersion: string;
+  mode: 'deterministic' | 'model';
+  model?: string;
+  /** Model request bodies captured while a case ran (model mode); each is scanned for identifiers. */
+  takeModelRequests?: () => string[];
+  now?: () => Date;
+}
+
+const total = (s: Score | undefined): number | null => (s && s.total !== null ? s.total : null);
+
+function citationsOf(result: PipelineResult): Citation[] {
+  const out: Citation[] = result.assessment.findings.flatMap((f) => f.citations);
+  for (const s of result.advice.statements) out.push(...s.citations);
+  for (const s of [...(result.advice.triage?.redFlags ?? []), ...(result.advice.triage?.rationale ?? [])]) {
+    out.push(...s.citations);
+  }
+  return out;
+}
+
+export async function runEvaluation(vignettes: readonly Vignette[], opts: EvalOptions): Promise<EvalRun> {
+  const cases: CaseResult[] = [];
+  const citations: CitationToCheck[] = [];
+  const reasons: Record<string, number> = {};
+  let scannedRequests = 0;
+  for (const v of vignettes) {
+    const resources = (v.bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource as Resource] : []));
+    const patient = resources.find((r): r is Patient => r.resourceType === 'Patient');
+    const encounter = resources.find((r) => r.resourceType === 'Encounter');
+    const base: CaseResult = {
+      id: v.id,
+      chiefComplaint: v.chiefComplaint,
+      reference: v.reference.esi,
+      predicted: null,
+      floorLevel: null,
+      reasons: [],
+      news2: { expected: v.reference.news2, actual: null },
+      qsofa: { expected: v.reference.qsofa, actual: null },
+      findings: [],
+      citations: 0,
+      kept: 0,
+      dropped: 0,
+      phiFindings: [],
+      durationMs: 0,
+    };
+    opts.takeModelRequests?.();
+    const t0 = performance.now();
+    try {
+      const result = await opts.pipeline({
+        channel: 'cds-hooks',
+        service: 'citecare-encounter-start',
+        hook: 'encounter-start',
+        hookInstance: crypto.randomUUID(),
+        user: 'Practitioner/eval',
+        patientId: patient?.id ?? v.id,
+        encounterId: encounter?.id,
+        resources,
+        chiefComplaint: v.chiefComplaint,
+        at: new Date(v.at),
+        adviceKind: 'triage',
+      });
+      const cited = citationsOf(result);
+      citations.push(...cited.map((c) => ({ caseId: v.id, chunkId: c.chunkId, quote: c.quote })));
+      for (const d of result.advice.dropped) reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
+      Object.assign(base, {
+        predicted: result.assessment.triage.level,
+        floorLevel: result.assessment.triage.floorLevel,
+        basis: result.assessment.triage.basis,
+        reasons: result.assessment.triage.reasons,
+        news2: { expected: v.reference.news2, actual: total(result.assessment.scores.news2) },
+        qsofa: { expected: v.reference.qsofa, actual: total(result.assessment.scores.qsofa) },
+        findings: result.assessment.findings.map((f) => f.id),
+        citations: cited.length,
+        kept: result.advice.statements.length,
+        dropped: result.advice.dropped.length,
+        adviceStatus: result.advice.status,
+      });
+    } catch (err) {
+      base.error = (err as Error).message;
+    }
+    base.durationMs = Math.round(performance.now() - t0);
+    const requests = opts.takeModelRequests?.() ?? [];
+    scannedRequests += requests.length;
+    const ids = patientIdentifiers(patient);
+    base.phiFindings = requests.flatMap((body) => scanForPhi(body, ids));
+    cases.push(base);
+  }
+
+  const triage = triageMetrics(
+    cases.map((c) => ({ id: c.id, reference: c.reference, predicted: c.predicted })),
+  );
+  const kept = cases.reduce((n, c) => n + c.kept, 0);
+  const dropped = cases.reduce((n, c) => n + c.dropped, 0);
+  const phiFindings = cases.reduce((n, c) => n + c.phiFindings.length, 0);
+  const adviceStatus: Record<string, number> = {};
+  for (const c of cases)
+    adviceStatus[c.adviceStatus ?? 'none'] = (adviceStatus[c.adviceStatus ?? 'none'] ?? 0) + 1;
+  const summary: EvalSummary = {
+    generatedAt: (opts.now?.() ?? new Date()).toISOString(),
+    mode: opts.mode,
+    ...(opts.model ? { model: opts.model } : {}),
+    corpusVersion: opts.corpusVersion,
+    vignettes: vignettes.length,
+    triage,
+    news2: scoreAgreement(cases.map((c) => ({ id: c.id, ...c.news2 }))),
+    qsofa: scoreAgreement(cases.map((c) => ({ id: c.id, ...c.qsofa }))),
+    citations: citationValidity(citations, opts.passageText),
+    statements: { kept, dropped, reasons },
+    adviceStatus,
+    phi: {
+      scannedRequests,
+      findings: phiFindings,
+      note:
+        opts.mode === 'model'
+          ? `${scannedRequests} model requests scanned for names, record numbers, birth dates, full dates, phone numbers, e-mail addresses and SSNs`
+          : 'no model used: nothing was sent anywhere',
+    },
+  };
+  return { summary, cases };
+}

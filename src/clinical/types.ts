@@ -76,6 +76,8 @@ export interface ConditionFact {
   clinicalStatus: string;
   verificationStatus: string;
   onset?: string;
+  /** True for provisional/differential/unconfirmed diagnoses: kept, but rules say "possible". */
+  tentative?: boolean;
 }
 
 export interface MedicationFact {
@@ -101,6 +103,8 @@ export interface AllergyFact {
   category: string[];
   /** Drug classes the substance belongs to (e.g. 'penicillin', 'sulfonamide'). */
   classes: string[];
+  /** Ingredient keys when the substance is a named drug (e.g. 'amoxicillin'). */
+  ingredients?: string[];
 }
 
 export interface NoteFact {
@@ -108,6 +112,8 @@ export interface NoteFact {
   text: string;
   /** Free text is always untrusted: it may carry instructions that must be ignored. */
   untrusted: true;
+  /** ISO-8601 date of the note, when known. */
+  date?: string;
 }
 
 export interface ClinicalSnapshot {
@@ -181,12 +187,21 @@ export interface ScoreResult<C = Record<string, number>> {
   components: C;
   band?: string;
   evidence: ResourceRef[];
+  /** Assumptions the score made (e.g. "no oxygen recorded: scored as air"). */
+  notes?: string[];
 }
 
 /** A score that could not be computed: null with the reason, never a guess. */
 export interface ScoreUnavailable {
   total: null;
   reason: string;
+  /** Inputs that were missing. */
+  missing?: string[];
+  /** The points the known inputs already give: the true total is at least this (never shown as the total). */
+  lowerBound?: number;
+  /** Components that could be scored. */
+  partial?: Record<string, number>;
+  evidence?: ResourceRef[];
 }
 
 export type Score = ScoreResult | ScoreUnavailable;
@@ -200,6 +215,8 @@ export interface TriageResult {
   evidence: ResourceRef[];
   /** 'floor' in deterministic mode; 'model' or 'floor-override' when a model took part. */
   basis: 'floor' | 'default' | 'model' | 'floor-override';
+  /** The floor rules that fired, most acute first (ids are stable, e.g. 'spo2-below-85'). */
+  rules?: Array<{ id: string; level: 1 | 2; reason: string; evidence: ResourceRef[] }>;
 }
 
 export interface Assessment {
@@ -212,7 +229,11 @@ export interface Assessment {
     shockIndex: Score;
     cha2ds2vasc: Score;
     egfr: Score;
+    /** ESI v4 danger-zone vitals for the age band (total = number of vitals beyond the limits). */
+    dangerZone?: Score;
   };
   triage: TriageResult;
   findings: Finding[];
+  /** Data-quality notes carried over from the snapshot (implausible values, unknown units, …). */
+  warnings?: string[];
 }

@@ -1,0 +1,208 @@
+// The code systems and clinical codes the core recognises, in one place (clinical-sources.md §4).
+// The one other code table is drug-ingredients.ts (RxNorm ingredient and clinical-drug codes).
+
+export const SYSTEM = {
+  loinc: 'http://loinc.org',
+  snomed: 'http://snomed.info/sct',
+  rxnorm: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+  ucum: 'http://unitsofmeasure.org',
+  icd10cm: 'http://hl7.org/fhir/sid/icd-10-cm',
+  conditionClinical: 'http://terminology.hl7.org/CodeSystem/condition-clinical',
+  conditionVerification: 'http://terminology.hl7.org/CodeSystem/condition-ver-status',
+  observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
+  /** Our local answer list for ACVPU (no LOINC answer list carries "new confusion"). */
+  acvpu: 'urn:citecare:acvpu',
+} as const;
+
+export const LOINC = {
+  heartRate: '8867-4',
+  heartRateOximetry: '8889-8',
+  respiratoryRate: '9279-1',
+  systolicBP: '8480-6',
+  diastolicBP: '8462-4',
+  bpPanel: '85354-9',
+  bpPanelLegacy: '55284-4',
+  bodyTemperature: '8310-5',
+  oralTemperature: '8331-1',
+  tympanicTemperature: '8333-7',
+  rectalTemperature: '8332-9',
+  axillaryTemperature: '8328-7',
+  coreTemperature: '8329-5',
+  skinTemperature: '39106-0',
+  spo2PulseOximetry: '59408-5',
+  sao2: '2708-6',
+  so2Blood: '20564-1',
+  inhaledO2Concentration: '3150-0',
+  inhaledO2Flow: '3151-8',
+  gcsTotal: '9269-2',
+  gcsEye: '9267-6',
+  gcsVerbal: '9270-0',
+  gcsMotor: '9268-4',
+  avpu: '67775-7',
+  pain: '72514-3',
+  bodyWeight: '29463-7',
+  bodyHeight: '8302-2',
+  creatinineSerum: '2160-0',
+  creatinineBlood: '38483-4',
+  creatinineMolar: '14682-9',
+  egfrMdrd: '33914-3',
+  egfrMdrdNonBlack: '48642-3',
+  egfrMdrdBlack: '48643-1',
+  egfrCkdEpi2009: '62238-1',
+  egfrCkdEpi2021: '98979-8',
+  egfrCrCys2021: '98980-6',
+  potassiumSerum: '2823-3',
+  potassiumBlood: '6298-4',
+  sodiumSerum: '2951-2',
+  sodiumBlood: '2947-0',
+  bicarbonateSerum: '1963-8',
+  co2Serum: '2028-9',
+  co2Blood: '20565-8',
+  lactateSerum: '2524-7',
+  lactateBlood: '32693-4',
+  glucoseSerum: '2345-7',
+  glucoseBlood: '2339-0',
+  glucoseMolar: '14749-6',
+  glucoseCapillary: '41653-7',
+  wbc: '6690-2',
+  hemoglobin: '718-7',
+  platelets: '777-3',
+  hba1c: '4548-4',
+  hba1cHplc: '17856-6',
+  inr: '6301-6',
+  troponinIHs: '89579-7',
+  troponinTHs: '67151-1',
+  troponinI: '10839-9',
+  troponinT: '6598-7',
+  pregnancyStatus: '82810-3',
+  bloodCulture: '600-7',
+  ctHeadWithoutContrast: '30799-1',
+} as const;
+
+/** LOINC answer code for "Pregnant" on 82810-3. */
+export const LOINC_ANSWER = { pregnant: 'LA15173-0' } as const;
+
+export const SNOMED = {
+  sepsis: '91302008',
+  septicShock: '76571007',
+  atrialFibrillation: '49436004',
+  atrialFlutter: '5370000',
+  ckd: '709044004',
+  ckdStage1: '431855005',
+  ckdStage2: '431856006',
+  ckdStage3: '433144002',
+  ckdStage4: '431857002',
+  ckdStage5: '433146000',
+  esrd: '46177005',
+  aki: '14669001',
+  heartFailure: '84114007',
+  congestiveHeartFailure: '42343007',
+  chronicCongestiveHeartFailure: '88805009',
+  diabetes: '73211009',
+  diabetesType2: '44054006',
+  diabetesType1: '46635009',
+  diabeticKetoacidosis: '420422005',
+  hypertension: '38341003',
+  essentialHypertension: '59621000',
+  copd: '13645005',
+  emphysema: '87433001',
+  asthma: '195967001',
+  pneumonia: '233604007',
+  pregnancy: '77386006',
+  normalPregnancy: '72892002',
+  coronaryHeartDisease: '53741008',
+  myocardialInfarction: '22298006',
+  pulmonaryEmbolism: '59282003',
+  anaphylaxis: '39579001',
+  stroke: '230690007',
+  tia: '266257000',
+  peripheralArterialDisease: '399957001',
+  concussionNoLoc: '62106007',
+  headInjury: '82271004',
+  /** Seen in the CQF sleep-disordered-breathing value set; the only SNOMED hypercapnic-failure code we could confirm. */
+  acuteHypercapnicFailureOsa: '101301000119106',
+  avpuAlert: '248234008',
+  avpuVoice: '300202002',
+  avpuVerbal: '255373000',
+  avpuPain: '450847001',
+  avpuUnresponsive: '422768004',
+  penicillinAllergy: '91936005',
+  sulfonamideSubstance: '387406002',
+  electrocardiogram: '29303009',
+} as const;
+
+/** ICD-10-CM codes for hypercapnic respiratory failure (J96.x2): they select NEWS2 SpO2 scale 2. */
+export const ICD10_HYPERCAPNIC_FAILURE = ['J96.02', 'J96.12', 'J96.22', 'J9602', 'J9612', 'J9622'] as const;
+
+/** Code groups the rules test conditions against; each has a display-text fallback for uncoded data. */
+export const CONDITION_GROUPS = {
+  atrialFibrillation: {
+    codes: [SNOMED.atrialFibrillation, SNOMED.atrialFlutter, 'I48', 'I48.0', 'I48.91'],
+    text: /atrial fibrillation|atrial flutter|\bafib\b/i,
+  },
+  heartFailure: {
+    codes: [SNOMED.heartFailure, SNOMED.congestiveHeartFailure, SNOMED.chronicCongestiveHeartFailure],
+    text: /heart failure|cardiac failure|left ventricular (systolic )?dysfunction/i,
+  },
+  hypertension: {
+    codes: [SNOMED.hypertension, SNOMED.essentialHypertension],
+    text: /hypertensi/i,
+  },
+  diabetes: {
+    codes: [SNOMED.diabetes, SNOMED.diabetesType2, SNOMED.diabetesType1, SNOMED.diabeticKetoacidosis],
+    text: /diabetes|diabetic/i,
+  },
+  strokeTia: {
+    codes: [SNOMED.stroke, SNOMED.tia],
+    text: /stroke|cerebral infarction|transient ischa?emic attack|\btia\b|thromboembol|cerebrovascular accident/i,
+  },
+  vascularDisease: {
+    codes: [SNOMED.myocardialInfarction, SNOMED.peripheralArterialDisease, SNOMED.coronaryHeartDisease],
+    text: /myocardial infarction|peripheral arter|aortic plaque|coronary (heart|artery) disease/i,
+  },
+  ckd: {
+    codes: [
+      SNOMED.ckd,
+      SNOMED.ckdStage1,
+      SNOMED.ckdStage2,
+      SNOMED.ckdStage3,
+      SNOMED.ckdStage4,
+      SNOMED.ckdStage5,
+      SNOMED.esrd,
+    ],
+    text: /chronic kidney disease|end[- ]stage renal/i,
+  },
+  aki: { codes: [SNOMED.aki], text: /acute (kidney injury|renal failure)/i },
+  pregnancy: {
+    codes: [SNOMED.pregnancy, SNOMED.normalPregnancy],
+    text: /^(normal )?pregnan(cy|t)\b/i,
+  },
+  hypercapnicFailure: {
+    codes: [SNOMED.acuteHypercapnicFailureOsa, ...ICD10_HYPERCAPNIC_FAILURE],
+    text: /hypercapni|type (2|ii) respiratory failure/i,
+  },
+  infection: {
+    codes: [SNOMED.sepsis, SNOMED.septicShock, SNOMED.pneumonia],
+    text: /sepsis|septic|infection|infective|pneumonia|cellulitis|pyelonephritis|abscess|meningitis|bacter|urosepsis|cholangitis|osteomyelitis|empyema|endocarditis|peritonitis|sinusitis|pharyngitis|tonsillitis|bronchitis|otitis media|streptococcal|urinary tract infection/i,
+  },
+  headInjury: {
+    codes: [SNOMED.headInjury, SNOMED.concussionNoLoc],
+    text: /head injur|head trauma|concussion|intracranial (haemorrhage|hemorrhage)|subdural|skull fracture/i,
+  },
+} as const;
+
+export type ConditionGroup = keyof typeof CONDITION_GROUPS;
+
+/** SNOMED answers for AVPU (IHE mPSC / PH IG) mapped to the ACVPU letter. */
+export const AVPU_ANSWERS: Record<string, 'A' | 'C' | 'V' | 'P' | 'U'> = {
+  [SNOMED.avpuAlert]: 'A',
+  [SNOMED.avpuVoice]: 'V',
+  [SNOMED.avpuVerbal]: 'V',
+  [SNOMED.avpuPain]: 'P',
+  [SNOMED.avpuUnresponsive]: 'U',
+  A: 'A',
+  C: 'C',
+  V: 'V',
+  P: 'P',
+  U: 'U',
+};

@@ -1,0 +1,24 @@
+// Condition lookups by the code groups in codes.ts: a code match on any coding, else the display text.
+import { CONDITION_GROUPS, type ConditionGroup } from './codes.ts';
+import type { ConditionFact } from './types.ts';
+
+const CODE_SETS: Record<ConditionGroup, ReadonlySet<string>> = Object.fromEntries(
+  Object.entries(CONDITION_GROUPS).map(([k, g]) => [k, new Set<string>(g.codes)]),
+) as unknown as Record<ConditionGroup, ReadonlySet<string>>;
+
+export function inGroup(c: ConditionFact, group: ConditionGroup): boolean {
+  const codes = CODE_SETS[group];
+  for (const coding of c.codes) if (coding.code && codes.has(coding.code)) return true;
+  if (CONDITION_GROUPS[group].text.test(c.display)) return true;
+  for (const coding of c.codes)
+    if (coding.display && CONDITION_GROUPS[group].text.test(coding.display)) return true;
+  return false;
+}
+
+export function conditionsIn(conditions: readonly ConditionFact[], group: ConditionGroup): ConditionFact[] {
+  return conditions.filter((c) => inGroup(c, group));
+}
+
+export function hasConditionIn(conditions: readonly ConditionFact[], group: ConditionGroup): boolean {
+  return conditions.some((c) => inGroup(c, group));
+}

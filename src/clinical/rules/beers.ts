@@ -1,0 +1,43 @@
+// AGS Beers Criteria 2023 (§2.14), the cheap part: drugs to avoid in adults 65 and over when newly ordered,
+// and the opioid + benzodiazepine pair. Not applied without a known age.
+import { suggest } from '../actions.ts';
+import type { Finding, MedicationFact } from '../types.ts';
+import { finding, hasClass, type RuleContext } from './context.ts';
+
+const AVOID: Array<{ cls: string; why: string }> = [
+  { cls: 'first-gen-antihistamine', why: 'strongly anticholinergic (confusion, constipation, falls)' },
+  { cls: 'benzodiazepine', why: 'delirium, falls and fractures' },
+  { cls: 'z-drug', why: 'delirium, falls and fractures' },
+  { cls: 'sulfonylurea', why: 'prolonged hypoglycaemia' },
+];
+
+export function beers(ctx: RuleContext): Finding[] {
+  const age = ctx.snapshot.patient.ageYears;
+  if (age === null || age < 65) return [];
+  const out: Finding[] = [];
+  for (const d of ctx.drafts) {
+    const hit = AVOID.find((a) => hasClass(d, a.cls));
+    let why = hit?.why;
+    let partner: MedicationFact | undefined;
+    if (!why && (hasClass(d, 'opioid') || hasClass(d, 'benzodiazepine'))) {
+      partner = ctx.active.find((o) =>
+        hasClass(d, 'opioid') ? hasClass(o, 'benzodiazepine') : hasClass(o, 'opioid'),
+      );
+      if (partner) why = 'opioid with a benzodiazepine (oversedation, respiratory depression)';
+    }
+    if (!why) continue;
+    out.push(
+      finding({
+        id: 'beers-criteria',
+        severity: 'info',
+        summary: `${d.display} in a patient aged ${age}: on the Beers list of drugs to avoid (${why.split(' (')[0]}).`,
+        detail: `For adults 65 and over the 2023 AGS Beers Criteria advise avoiding this drug: ${why}. Consider a safer alternative.`,
+        evidence: [d.source, partner?.source, ctx.snapshot.patient.source],
+        topics: ['beers-criteria', 'older-adults'],
+        query: `Beers criteria older adults avoid ${d.ingredients.join(' ')}`,
+        suggestions: [suggest('remove-draft-order', { targetRef: d.source })],
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+// Positive sepsis screen: suspected infection plus qSOFA ≥ 2 or SIRS ≥ 2, or NEWS2 ≥ 5 with an infection
+// context. SSC 2021 advises against qSOFA alone, so any of the three screens can trigger (§1.2, §2.1).
+import { suggest } from '../actions.ts';
+import { conditionsIn } from '../conditions-query.ts';
+import { fmt } from '../format.ts';
+import { lab, vital } from '../scores/inputs.ts';
+import type { Topic } from '../topics.ts';
+import type { Finding, ResourceRef, Score } from '../types.ts';
+import { finding, hasClass, type RuleContext } from './context.ts';
+
+const INFECTION_WORDS =
+  /fever|febrile|infect|sepsis|septic|rigou?rs|chills|pneumonia|cellulitis|\buti\b|urinary|abscess|productive cough/i;
+
+function atLeast(score: Score): number | null {
+  return score.total ?? (score.lowerBound !== undefined && score.lowerBound > 0 ? score.lowerBound : null);
+}
+
+function refs(score: Score): ResourceRef[] {
+  return score.total === null ? (score.evidence ?? []) : score.evidence;
+}
+
+/** An infection diagnosis older than this is history, not a current suspicion (Synthea leaves many open). */
+const RECENT_INFECTION_MS = 30 * 24 * 3_600_000;
+
+export function sepsisScreen(ctx: RuleContext): Finding[] {
+  const s = ctx.snapshot;
+  const atMs = Date.parse(s.at);
+  const infections = conditionsIn(s.conditions, 'infection').filter(
+    (c) => !c.onset || atMs - Date.parse(c.onset) <= RECENT_INFECTION_MS,
+  );
+  const antibiotics = ctx.active.filter((m) => hasClass(m, 'antibacterial'));
+  const complaint =
+    (s.chiefComplaint !== undefined && INFECTION_WORDS.test(s.chiefComplaint)) ||
+    (s.encounter?.reason !== undefined && INFECTION_WORDS.test(s.encounter.reason));
+  if (infections.length === 0 && antibiotics.length === 0 && !complaint) return [];
+
+  const { qsofa, sirs, news2 } = ctx.scores;
+  const q = atLeast(qsofa);
+  const si = atLeast(sirs);
+  const n2 = news2.total;
+  const triggers: string[] = [];
+  const evidence: Array<ResourceRef | undefined> = [];
+  const topics: Topic[] = ['sepsis', 'lactate'];
+  if (q !== null && q >= 2) {
+    triggers.push(`qSOFA ${qsofa.total === null ? '≥' : ''}${q}`);
+    evidence.push(...refs(qsofa));
+    topics.push('qsofa');
+  }
+  if (si !== null && si >= 2) {
+    triggers.push(`SIRS ${sirs.total === null ? '≥' : ''}${si}`);
+    evidence.push(...refs(sirs));
+    topics.push('sirs');
+  }
+  if (n2 !== null && n2 >= 5) {
+    triggers.push(`NEWS2 ${n2}`);
+    evidence.push(...refs(news2));
+    topics.push('news2');
+  }
+  if (triggers.length === 0) return [];
+
+  const context =
+    infections.length > 0
+      ? infections[0].display
+      : antibiotics.length > 0
+        ? 'current antibiotics'
+        : 'presenting complaint';
+  evidence.push(...infections.map((c) => c.source), ...antibiotics.map((m) => m.source));
+  const lactate = lab(s, 'lactate');
+  const sbp = vital(s, 'systolicBP');
+  const critical =
+    (q !== null && q >= 2) ||
+    (n2 !== null && n2 >= 7) ||
+    (lactate?.value ?? 0) >= 4 ||
+    (sbp?.value ?? 999) < 90;
+  if (lactate) evidence.push(lactate.source);
+  const suggestions = [
+    ...(lactate ? [] : [suggest('order-lactate', { isRecommended: true })]),
+    suggest('order-blood-cultures', { isRecommended: true }),
+  ];
+  const lactateLine = lactate
+    ? `Latest lactate is ${fmt(lactate.value)} mmol/L${lactate.value > 2 ? '; above 2 mmol/L it should be re-measured' : ''}.`
+    : 'No lactate in the last 72 hours: measuring one is suggested when sepsis is suspected.';
+  return [
+    finding({
+      id: 'sepsis-screen',
+      severity: critical ? 'critical' : 'warning',
+      summary: `Positive sepsis screen: ${triggers.join(', ')} with suspected infection (${context}).`,
+      detail: [
+        `**Screen:** ${triggers.join(', ')}; infection context: ${context}.`,
+        '',
+        'A positive screen is a prompt for rapid assessment, not a diagnosis. If sepsis is likely, or shock is possible,',
+        'antimicrobials belong in the first hour after recognition; otherwise decide within about three hours.',
+        'Blood cultures are best drawn before the first antibiotic dose.',
+        '',
+        lactateLine,
+      ].join('\n'),
+      evidence,
+      topics,
+      query: 'sepsis screening positive lactate blood cultures antimicrobials within one hour fluids',
+      suggestions,
+    }),
+  ];
+}

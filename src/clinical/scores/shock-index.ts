@@ -1,0 +1,34 @@
+// Shock index = HR / SBP (Koch et al. 2019; clinical-sources §1.4). > 0.9 elevated, ≥ 1.0 high. The
+// cut-offs are heuristics (less reliable with beta-blockers, in older adults and in hypertension).
+import type { ClinicalSnapshot, Score } from '../types.ts';
+import { uniqueRefs, vital } from './inputs.ts';
+
+export function shockIndexBand(si: number): 'normal' | 'elevated' | 'high' {
+  if (si >= 1.0) return 'high';
+  if (si > 0.9) return 'elevated';
+  return 'normal';
+}
+
+export function shockIndex(s: ClinicalSnapshot): Score {
+  // Normal heart rates in children give indices above 1, so the adult cut-offs would mislead.
+  if (s.patient.ageYears !== null && s.patient.ageYears < 16) {
+    return { total: null, reason: 'Shock index cut-offs are for adults; not computed under 16.' };
+  }
+  const hr = vital(s, 'heartRate');
+  const sbp = vital(s, 'systolicBP');
+  const missing = [...(hr ? [] : ['heart rate']), ...(sbp ? [] : ['systolic blood pressure'])];
+  if (!hr || !sbp || sbp.value <= 0) {
+    return {
+      total: null,
+      reason: `Shock index needs heart rate and systolic BP; missing: ${missing.join(', ')}.`,
+      missing,
+    };
+  }
+  const si = Math.round((hr.value / sbp.value) * 100) / 100;
+  return {
+    total: si,
+    components: { heartRate: hr.value, systolicBP: sbp.value },
+    band: shockIndexBand(si),
+    evidence: uniqueRefs([hr.source, sbp.source]),
+  };
+}

@@ -1,0 +1,168 @@
+// buildSnapshot: raw FHIR resources → ClinicalSnapshot. The resources are indexed once by type; each
+// builder walks only its own list, so the cost is linear in the number of resources.
+import type {
+  AllergyIntolerance,
+  Condition,
+  DocumentReference,
+  Encounter,
+  Medication,
+  Observation,
+  Patient,
+  Resource,
+} from '@medplum/fhirtypes';
+import { hasConditionIn } from './conditions-query.ts';
+import { allergyFact } from './snapshot/allergies.ts';
+import { conditionFact } from './snapshot/conditions.ts';
+import { pickEncounter } from './snapshot/encounter.ts';
+import { refOf, timeOf } from './snapshot/fhir-read.ts';
+import { isMedicationOrder, medicationFact } from './snapshot/medications.ts';
+import { noteFact } from './snapshot/notes.ts';
+import { buildObservationFacts } from './snapshot/observations.ts';
+import { patientFacts } from './snapshot/patient.ts';
+import type { ClinicalSnapshot, ConditionFact, MedicationFact } from './types.ts';
+
+export interface SnapshotOptions {
+  /** The "as of" time: readings after it are ignored, ages are computed at it. */
+  at: Date;
+  chiefComplaint?: string;
+  /** Draft orders from order-select / order-sign; they become medications with draft: true. */
+  draftOrders?: Resource[];
+}
+
+/** A pregnancy-status observation older than this no longer says anything about today. */
+const PREGNANCY_STATUS_MAX_AGE_MS = 280 * 24 * 3_600_000;
+
+export function buildSnapshot(resources: readonly Resource[], opts: SnapshotOptions): ClinicalSnapshot {
+  const at = opts.at;
+  const atMs = at.getTime();
+  if (Number.isNaN(atMs)) throw new TypeError('buildSnapshot: opts.at is not a valid date');
+  const warnings: string[] = [];
+  const listed: ClinicalSnapshot['resources'] = [];
+  const patients: Patient[] = [];
+  const encounters: Encounter[] = [];
+  const conditions: Condition[] = [];
+  const observations: Observation[] = [];
+  const allergies: AllergyIntolerance[] = [];
+  const documents: DocumentReference[] = [];
+  const medOrders: Resource[] = [];
+  const medicationsById = new Map<string, Medication>();
+  const updated = new Map<Resource, number>();
+  let anonymous = 0;
+
+  const index = (r: Resource, draft: boolean) => {
+    if (!r || typeof r !== 'object' || typeof r.resourceType !== 'string') return;
+    const ref = refOf(r);
+    if (!ref) {
+      anonymous++;
+      return;
+    }
+    listed.push({
+      ref,
+      ...(r.meta?.versionId ? { versionId: r.meta.versionId } : {}),
+      ...(r.meta?.lastUpdated ? { lastUpdated: r.meta.lastUpdated } : {}),
+    });
+    if (r.meta?.lastUpdated) updated.set(r, timeOf(r.meta.lastUpdated));
+    if (draft) {
+      if (isMedicationOrder(r)) draftFacts.push(r);
+      return;
+    }
+    switch (r.resourceType) {
+      case 'Patient':
+        patients.push(r);
+        break;
+      case 'Encounter':
+        encounters.push(r);
+        break;
+      case 'Condition':
+        conditions.push(r);
+        break;
+      case 'Observation':
+        observations.push(r);
+        break;
+      case 'AllergyIntolerance':
+        allergies.push(r);
+        break;
+      case 'DocumentReference':
+        documents.push(r);
+        break;
+      case 'MedicationRequest':
+      case 'MedicationStatement':
+        medOrders.push(r);
+        break;
+      case 'Medication':
+        medicationsById.set(ref, r);
+        medicationsById.set(`urn:uuid:${r.id}`, r);
+        break;
+    }
+  };
+  const draftFacts: Resource[] = [];
+  for (const r of resources) index(r, false);
+  for (const r of opts.draftOrders ?? []) index(r, true);
+  if (anonymous > 0)
+    warnings.push(`${anonymous} resource(s) without an id were ignored (no Type/id to cite).`);
+  if (patients.length > 1) {
+    warnings.push(`${patients.length} Patient resources in the input; the first one is used.`);
+  }
+
+  const patient = patientFacts(patients[0], at, warnings);
+  const lookup = (ref: string | undefined) => (ref ? medicationsById.get(ref) : undefined);
+
+  const conditionFacts: ConditionFact[] = [];
+  for (const c of conditions) {
+    const f = conditionFact(c, atMs);
+    if (f) conditionFacts.push(f);
+  }
+
+  const meds: MedicationFact[] = [];
+  for (const r of medOrders) {
+    if (!isMedicationOrder(r)) continue;
+    const authored = timeOf(r.resourceType === 'MedicationRequest' ? r.authoredOn : r.dateAsserted);
+    if (!Number.isNaN(authored) && authored > atMs) continue;
+    const f = medicationFact(r, lookup, false);
+    if (f) meds.push(f);
+  }
+  for (const r of draftFacts) {
+    if (!isMedicationOrder(r)) continue;
+    const f = medicationFact(r, lookup, true);
+    if (f) meds.push(f);
+  }
+
+  const allergyFacts = [];
+  for (const a of allergies) {
+    const onset = timeOf(a.recordedDate ?? a.onsetDateTime);
+    if (!Number.isNaN(onset) && onset > atMs) continue;
+    const f = allergyFact(a);
+    if (f) allergyFacts.push(f);
+  }
+
+  const notes = [];
+  for (const d of documents) {
+    const f = noteFact(d, atMs);
+    if (f) notes.push(f);
+  }
+  notes.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
+
+  const obs = buildObservationFacts(observations, at, warnings, (o) => updated.get(o) ?? 0);
+
+  let pregnant = hasConditionIn(conditionFacts, 'pregnancy');
+  const ps = obs.pregnancyStatus;
+  if (ps && atMs - ps.t <= PREGNANCY_STATUS_MAX_AGE_MS) pregnant = pregnant || ps.pregnant;
+  if (patient.sex === 'male') pregnant = false;
+
+  const encounter = pickEncounter(encounters, atMs);
+  const chief = opts.chiefComplaint?.trim();
+  return {
+    at: at.toISOString(),
+    patient: { ...patient, pregnant },
+    ...(encounter ? { encounter } : {}),
+    conditions: conditionFacts,
+    medications: meds,
+    allergies: allergyFacts,
+    vitals: obs.vitals,
+    labs: obs.labs,
+    notes,
+    ...(chief ? { chiefComplaint: chief } : {}),
+    resources: listed,
+    warnings,
+  };
+}

@@ -1,0 +1,32 @@
+// Allergies: current, not refuted, with criticality, codes and the drug classes of the substance.
+import type { AllergyIntolerance } from '@medplum/fhirtypes';
+import { classifyAllergen } from '../drug-classes.ts';
+import type { AllergyFact } from '../types.ts';
+import { codingsOf, refOf, statusCode, textOf } from './fhir-read.ts';
+
+const INACTIVE: ReadonlySet<string> = new Set(['inactive', 'resolved']);
+const EXCLUDED_VERIFICATION: ReadonlySet<string> = new Set(['refuted', 'entered-in-error']);
+
+export function allergyFact(a: AllergyIntolerance): AllergyFact | undefined {
+  const source = refOf(a);
+  if (!source) return undefined;
+  const clinical = statusCode(a.clinicalStatus);
+  if (clinical && INACTIVE.has(clinical)) return undefined;
+  const verification = statusCode(a.verificationStatus);
+  if (verification && EXCLUDED_VERIFICATION.has(verification)) return undefined;
+  const codes = codingsOf(a.code);
+  const texts = [a.code?.text ?? '', ...codes.map((c) => c.display ?? '')].filter((t) => t !== '');
+  const { ingredients, classes } = classifyAllergen(
+    codes.map((c) => c.code ?? '').filter((c) => c !== ''),
+    texts,
+  );
+  return {
+    source,
+    codes,
+    display: textOf(a.code) || 'unnamed substance',
+    ...(a.criticality ? { criticality: a.criticality } : {}),
+    category: [...(a.category ?? [])],
+    classes,
+    ...(ingredients.length > 0 ? { ingredients } : {}),
+  };
+}

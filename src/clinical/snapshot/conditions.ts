@@ -1,0 +1,29 @@
+// Conditions: only those that are current (active, recurrence, relapse — or no status, as older senders
+// omit it) and not refuted or entered in error. Provisional and differential diagnoses stay, marked.
+import type { Condition } from '@medplum/fhirtypes';
+import type { ConditionFact } from '../types.ts';
+import { codingsOf, refOf, statusCode, textOf } from './fhir-read.ts';
+
+const CURRENT: ReadonlySet<string> = new Set(['active', 'recurrence', 'relapse']);
+const EXCLUDED_VERIFICATION: ReadonlySet<string> = new Set(['refuted', 'entered-in-error']);
+const TENTATIVE: ReadonlySet<string> = new Set(['provisional', 'differential', 'unconfirmed']);
+
+export function conditionFact(c: Condition, atMs: number): ConditionFact | undefined {
+  const source = refOf(c);
+  if (!source) return undefined;
+  const clinical = statusCode(c.clinicalStatus);
+  const verification = statusCode(c.verificationStatus) ?? 'unknown';
+  if (EXCLUDED_VERIFICATION.has(verification)) return undefined;
+  if (clinical !== undefined && !CURRENT.has(clinical)) return undefined;
+  const onset = c.onsetDateTime ?? c.onsetPeriod?.start ?? c.recordedDate;
+  if (onset && Date.parse(onset) > atMs) return undefined;
+  return {
+    source,
+    codes: codingsOf(c.code),
+    display: textOf(c.code),
+    clinicalStatus: clinical ?? 'unknown',
+    verificationStatus: verification,
+    ...(onset ? { onset } : {}),
+    ...(TENTATIVE.has(verification) ? { tentative: true } : {}),
+  };
+}

@@ -204,7 +204,7 @@ function scoreText(a: Assessment): { text: string; evidence: ResourceRef[] } {
   }
   const e = a.scores.egfr;
   if (e.total !== null) {
-    bits.push(`eGFR ${e.total} mL/min/1.73m²`);
+    bits.push(`eGFR ${Math.round(e.total)} mL/min/1.73m²`);
     evidence.push(...e.evidence);
   }
   return { text: bits.join(' · '), evidence: [...new Set(evidence)] };

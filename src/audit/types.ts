@@ -85,3 +85,120 @@ export interface AuditStore {
   healthy(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+// ---- Reading the trail (auditor API, CLI, export). Kept apart from AuditStore so writers and
+// test fakes only need the four methods above.
+
+/** One chain entry as stored and hashed: a decision record or a feedback event. */
+export type AuditEntry = (AuditRecord & { kind: 'record' }) | (FeedbackEvent & { kind: 'feedback' });
+
+export type CardOutcome = 'accepted' | 'overridden' | 'none';
+
+export interface AuditRecordFilter {
+  /** Inclusive ISO-8601 lower bound on the record's `time`. */
+  from?: string;
+  /** Exclusive ISO-8601 upper bound on the record's `time`. */
+  to?: string;
+  service?: string;
+  /** `Patient/id` (a bare id is accepted too). */
+  patient?: string;
+  /** Records with at least one feedback event of that outcome; 'none': records without feedback. */
+  outcome?: CardOutcome;
+  model?: string;
+  fallback?: boolean;
+  silent?: boolean;
+  /** Page size, 1..500 (default 50). */
+  limit?: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface AuditRecordSummary {
+  id: string;
+  seq: number;
+  time: string;
+  channel: AuditRecordInput['channel'];
+  service: string;
+  hook: string;
+  user?: string;
+  patient?: string;
+  model?: string;
+  llmStatus?: string;
+  fallback: boolean;
+  silent: boolean;
+  cardCount: number;
+  accepted: number;
+  overridden: number;
+  totalMs?: number;
+  errorCount: number;
+}
+
+export interface AuditRecordPage {
+  records: AuditRecordSummary[];
+  nextCursor?: string;
+}
+
+export interface AuditRecordDetail {
+  record: AuditRecord;
+  /** Feedback events linked to this record's cards, in chain order. */
+  feedback: FeedbackEvent[];
+}
+
+export interface RateRow {
+  key: string;
+  /** Cards shown (silent-mode cards are never shown, so they are not counted). */
+  cards: number;
+  accepted: number;
+  overridden: number;
+  acceptanceRate: number | null;
+  overrideRate: number | null;
+}
+
+export interface AuditMetrics {
+  records: number;
+  silentRecords: number;
+  /** Cards silent-mode records would have shown. */
+  silentCards: number;
+  cardsShown: number;
+  byService: RateRow[];
+  /** Keyed by the card's finding id (`extension['org.citecare.finding']`), else its summary. */
+  byCardType: RateRow[];
+  overrideReasons: Array<{ reason: string; count: number }>;
+  /** Among records where a model was involved (`llm` present and not disabled). */
+  modelFallback: { records: number; fallback: number; rate: number | null };
+  /** From `timings.total`. */
+  latencyMs: { count: number; p50: number | null; p95: number | null; p99: number | null };
+  /** Per UTC day of the record time. */
+  acceptanceOverTime: Array<{ day: string; cards: number; accepted: number; overridden: number }>;
+}
+
+export type MetricsFilter = Omit<AuditRecordFilter, 'outcome' | 'limit' | 'cursor'>;
+
+export interface ChainAnchor {
+  /** The last purged entry's seq and hash: the chain continues from it. */
+  seq: number;
+  hash: string;
+}
+
+export type ChainVerification =
+  | { ok: true; entries: number; head: ChainAnchor; anchor?: ChainAnchor }
+  | { ok: false; entries: number; broken: { seq: number; id: string; reason: string } };
+
+export interface PurgeResult {
+  purged: number;
+  anchor?: ChainAnchor;
+}
+
+export interface AuditReader {
+  list(filter?: AuditRecordFilter): Promise<AuditRecordPage>;
+  get(id: string): Promise<AuditRecordDetail | undefined>;
+  metrics(filter?: MetricsFilter): Promise<AuditMetrics>;
+  /** Every entry (records and feedback) in chain order, read page by page. */
+  entries(): AsyncIterable<AuditEntry>;
+  verifyChain(): Promise<ChainVerification>;
+  /** Deletes the oldest entries whose time is before `before` (a prefix of the chain), keeping an anchor. */
+  purge(before: Date): Promise<PurgeResult>;
+}
+
+/** What `openAuditStore` returns: the writer port plus the reader. */
+export interface AuditDatabase extends AuditStore, AuditReader {}

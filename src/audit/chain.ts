@@ -1,0 +1,198 @@
+// The one hash chain over decision records and feedback events. Each entry's hash is SHA-256 over
+// the canonical JSON of the entry without its `hash` (the entry includes `seq`, `id`, `kind` and
+// `prevHash`, so the hash binds the content to its place in the chain). The stored body is exactly
+// that canonical text, so an export can be re-verified without this code.
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from './canonical-json.ts';
+import { scrubSecrets } from './scrub.ts';
+import type { AuditRecordInput, ChainAnchor, FeedbackInput } from './types.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export const GENESIS: ChainAnchor = { seq: 0, hash: GENESIS_HASH };
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** A chain entry as stored: the canonical body plus the columns the queries filter on. */
+export interface EntryRow {
+  seq: number;
+  id: string;
+  kind: 'record' | 'feedback';
+  time_ms: number;
+  service: string | null;
+  patient: string | null;
+  model: string | null;
+  fallback: number;
+  silent: number;
+  record_id: string | null;
+  card_id: string | null;
+  outcome: string | null;
+  body: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export const ENTRY_COLUMNS = [
+  'seq',
+  'id',
+  'kind',
+  'time_ms',
+  'service',
+  'patient',
+  'model',
+  'fallback',
+  'silent',
+  'record_id',
+  'card_id',
+  'outcome',
+  'body',
+  'prev_hash',
+  'hash',
+] as const;
+
+export class AuditWriteError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AuditWriteError';
+  }
+}
+
+function timeMs(iso: string, field: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new AuditWriteError(`${field} is not an ISO-8601 time`);
+  return ms;
+}
+
+function seal(body: Record<string, unknown>): { body: string; hash: string } {
+  const text = canonicalJson(body);
+  return { body: text, hash: sha256Hex(text) };
+}
+
+/** Builds the next record entry; `head` is the chain head read under the write lock. */
+export function buildRecordRow(input: AuditRecordInput, head: ChainAnchor): EntryRow {
+  const { value } = scrubSecrets(input);
+  const seq = head.seq + 1;
+  const id = randomUUID();
+  const { body, hash } = seal({ ...value, kind: 'record', seq, id, prevHash: head.hash });
+  return {
+    seq,
+    id,
+    kind: 'record',
+    time_ms: timeMs(value.time, 'time'),
+    service: value.service,
+    patient: value.patient ?? null,
+    model: value.llm?.model ?? null,
+    fallback: value.fallback ? 1 : 0,
+    silent: value.silent ? 1 : 0,
+    record_id: null,
+    card_id: null,
+    outcome: null,
+    body,
+    prev_hash: head.hash,
+    hash,
+  };
+}
+
+export function buildFeedbackRow(
+  input: FeedbackInput,
+  head: ChainAnchor,
+  recordId: string | undefined,
+  receivedAt: Date,
+): EntryRow {
+  const { value } = scrubSecrets(input);
+  timeMs(value.outcomeTimestamp, 'outcomeTimestamp');
+  const seq = head.seq + 1;
+  const id = randomUUID();
+  const received = receivedAt.toISOString();
+  const { body, hash } = seal({
+    ...value,
+    kind: 'feedback',
+    seq,
+    id,
+    prevHash: head.hash,
+    receivedAt: received,
+    ...(recordId ? { recordId } : {}),
+  });
+  return {
+    seq,
+    id,
+    kind: 'feedback',
+    time_ms: receivedAt.getTime(),
+    service: value.service,
+    patient: null,
+    model: null,
+    fallback: 0,
+    silent: 0,
+    record_id: recordId ?? null,
+    card_id: value.cardId,
+    outcome: value.outcome,
+    body,
+    prev_hash: head.hash,
+    hash,
+  };
+}
+
+/** Parses a stored row back into the entry it holds (the body is authoritative, not the columns). */
+export function rowToEntry<T>(row: Pick<EntryRow, 'body' | 'hash'>): T {
+  return { ...JSON.parse(row.body), hash: row.hash } as T;
+}
+
+export interface ChainBreak {
+  seq: number;
+  id: string;
+  reason: string;
+}
+
+/** Walks rows in seq order from an anchor; reports the first entry that does not fit. */
+export class ChainWalker {
+  private expectedSeq: number;
+  private prevHash: string;
+  count = 0;
+
+  constructor(anchor: ChainAnchor) {
+    this.expectedSeq = anchor.seq + 1;
+    this.prevHash = anchor.hash;
+  }
+
+  get head(): ChainAnchor {
+    return { seq: this.expectedSeq - 1, hash: this.prevHash };
+  }
+
+  check(row: Pick<EntryRow, 'seq' | 'id' | 'body' | 'prev_hash' | 'hash'>): ChainBreak | undefined {
+    const at = { seq: row.seq, id: row.id };
+    if (row.seq !== this.expectedSeq) {
+      return { ...at, reason: `expected seq ${this.expectedSeq} here: entries are missing` };
+    }
+    if (sha256Hex(row.body) !== row.hash) return { ...at, reason: 'content does not match its hash' };
+    let body: { seq?: unknown; id?: unknown; prevHash?: unknown };
+    try {
+      body = JSON.parse(row.body);
+    } catch {
+      return { ...at, reason: 'body is not JSON' };
+    }
+    if (body.seq !== row.seq || body.id !== row.id) {
+      return { ...at, reason: 'seq or id differ from the hashed content' };
+    }
+    if (body.prevHash !== this.prevHash || row.prev_hash !== this.prevHash) {
+      return { ...at, reason: "prevHash does not match the previous entry's hash" };
+    }
+    this.expectedSeq += 1;
+    this.prevHash = row.hash;
+    this.count += 1;
+    return undefined;
+  }
+
+  /** The head row says where the chain ends; a shorter chain lost its newest entries. */
+  checkEnd(head: ChainAnchor): ChainBreak | undefined {
+    if (head.seq !== this.expectedSeq - 1 || head.hash !== this.prevHash) {
+      return {
+        seq: this.expectedSeq,
+        id: '',
+        reason: `chain ends at seq ${this.expectedSeq - 1} but its head is seq ${head.seq}`,
+      };
+    }
+    return undefined;
+  }
+}

@@ -177,7 +177,9 @@ export class PostgresAuditStore extends SqlAuditReader implements AuditDatabase 
     const row = await this.write(async (tx) => {
       const head = await this.lockHead(tx);
       const link = await tx.query<{ record_id: string }>(
-        'SELECT record_id FROM audit_cards WHERE card_id = $1',
+        // A CDS card's uuid, or (SMART decisions) the id of the record whose assessment was shown.
+        `SELECT record_id FROM audit_cards WHERE card_id = $1
+         UNION ALL SELECT id AS record_id FROM audit_entries WHERE id = $1 AND kind = 'record' LIMIT 1`,
         [feedback.cardId],
       );
       const row = buildFeedbackRow(feedback, head, link.rows[0]?.record_id, new Date());

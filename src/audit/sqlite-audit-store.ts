@@ -40,6 +40,10 @@ interface ChainRow {
   anchor_hash: string;
 }
 
+// A CDS card's uuid, or (SMART decisions) the id of the record whose assessment was shown.
+const LINK_FEEDBACK = `SELECT record_id FROM audit_cards WHERE card_id = ?
+  UNION ALL SELECT id AS record_id FROM audit_entries WHERE id = ? AND kind = 'record' LIMIT 1`;
+
 export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
   private lastWriteOk = true;
 
@@ -124,8 +128,8 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
   async appendFeedback(feedback: FeedbackInput): Promise<FeedbackEvent> {
     const row = this.write(() => {
       const link = this.db
-        .prepare('SELECT record_id FROM audit_cards WHERE card_id = ?')
-        .get(feedback.cardId) as { record_id: string } | undefined;
+        .prepare(LINK_FEEDBACK)
+        .get(feedback.cardId, feedback.cardId) as { record_id: string } | undefined;
       const row = buildFeedbackRow(feedback, this.head(), link?.record_id, new Date());
       this.insert(row);
       return row;

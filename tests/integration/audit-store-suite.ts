@@ -76,6 +76,11 @@ export function runStoreSuite(name: string, factory: HarnessFactory): void {
           user: 'Practitioner/nurse-7',
         }),
       );
+      // The SMART app records the nurse's decision against the record of the assessment shown.
+      const byRecord = await h.store.appendFeedback(
+        makeFeedback(rec.id, { channel: 'smart-app', outcome: 'accepted', decision: { chosenLevel: 2 } }),
+      );
+      assert.equal(byRecord.recordId, rec.id);
       const orphan = await h.store.appendFeedback(makeFeedback('card-nobody-knows'));
       assert.equal(orphan.recordId, undefined);
       assert.ok(orphan.receivedAt);
@@ -83,7 +88,7 @@ export function runStoreSuite(name: string, factory: HarnessFactory): void {
       const detail = await h.store.get(rec.id);
       assert.deepEqual(
         detail?.feedback.map((f) => f.id),
-        [accepted.id, overridden.id, smart.id],
+        [accepted.id, overridden.id, smart.id, byRecord.id],
       );
       assert.equal(detail?.feedback[1].overrideReason?.display, 'Not relevant');
       assert.equal(detail?.feedback[1].userComment, 'already on antibiotics');

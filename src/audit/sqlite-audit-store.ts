@@ -102,6 +102,44 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
     }
   }
 
+  /**
+   * Group commit: appends issued while the event loop is busy are written in one transaction,
+   * so one fsync (synchronous=FULL) covers many records and every caller still waits until its
+   * record is durable. A failed batch is retried entry by entry, so one bad entry fails alone.
+   */
+  private batch: Array<{ fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+
+  private enqueue<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.batch.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (this.batch.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.batch.splice(0);
+    if (batch.length === 0) return;
+    if (batch.length > 1) {
+      try {
+        const results = this.db.transaction(() => batch.map((b) => b.fn())).immediate();
+        this.lastWriteOk = true;
+        batch.forEach((b, i) => {
+          b.resolve(results[i]);
+        });
+        return;
+      } catch {
+        // fall through: retry one by one
+      }
+    }
+    for (const b of batch) {
+      try {
+        b.resolve(this.write(b.fn));
+      } catch (err) {
+        b.reject(err);
+      }
+    }
+  }
+
   private head(): ChainAnchor {
     const row = this.db.prepare('SELECT head_seq, head_hash FROM audit_chain WHERE id = 1').get() as ChainRow;
     return { seq: row.head_seq, hash: row.head_hash };
@@ -113,7 +151,7 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
   }
 
   async append(record: AuditRecordInput): Promise<AuditRecord> {
-    const row = this.write(() => {
+    const row = await this.enqueue(() => {
       const row = buildRecordRow(record, this.head());
       this.insert(row);
       const link = this.db.prepare(
@@ -126,7 +164,7 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
   }
 
   async appendFeedback(feedback: FeedbackInput): Promise<FeedbackEvent> {
-    const row = this.write(() => {
+    const row = await this.enqueue(() => {
       const link = this.db
         .prepare(LINK_FEEDBACK)
         .get(feedback.cardId, feedback.cardId) as { record_id: string } | undefined;

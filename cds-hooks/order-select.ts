@@ -2,7 +2,7 @@ import { PATIENT_QUERIES } from '../src/fhir/patient-queries.ts';
 import { orderSelectContext, requestSchema } from './request-schema.ts';
 import { type CdsServiceModule, draftOrdersOf } from './service.ts';
 
-const { patient, conditions, medications, allergies, labs } = PATIENT_QUERIES;
+const { patient, conditions, medications, medicationStatements, allergies, labs } = PATIENT_QUERIES;
 
 export const orderSelect: CdsServiceModule = {
   descriptor: {
@@ -11,7 +11,7 @@ export const orderSelect: CdsServiceModule = {
     title: 'CiteCare medication safety (order selection)',
     description:
       'Checks the selected draft medication orders against allergies (including penicillin–cephalosporin cross-reactivity), current medications (duplicates and high-priority interactions) and kidney function (renal dose alerts), with guideline citations and a suggestion to remove the draft order.',
-    prefetch: { patient, conditions, medications, allergies, labs },
+    prefetch: { patient, conditions, medications, medicationStatements, allergies, labs },
     usageRequirements:
       'Needs the draft orders in context, and read access to allergies, active medications and laboratory results. Allergy and medication data are required: without them no safety statement is made.',
   },

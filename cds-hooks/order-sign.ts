@@ -2,7 +2,7 @@ import { PATIENT_QUERIES } from '../src/fhir/patient-queries.ts';
 import { orderSignContext, requestSchema } from './request-schema.ts';
 import { type CdsServiceModule, draftOrdersOf } from './service.ts';
 
-const { patient, conditions, medications, allergies, labs } = PATIENT_QUERIES;
+const { patient, conditions, medications, medicationStatements, allergies, labs } = PATIENT_QUERIES;
 
 export const orderSign: CdsServiceModule = {
   descriptor: {
@@ -11,7 +11,7 @@ export const orderSign: CdsServiceModule = {
     title: 'CiteCare medication safety (order signing)',
     description:
       'Before signing: checks every draft medication order against allergies (including class cross-reactivity), current medications (duplicates and high-priority interactions) and kidney function, with guideline citations and a suggestion to remove the draft order.',
-    prefetch: { patient, conditions, medications, allergies, labs },
+    prefetch: { patient, conditions, medications, medicationStatements, allergies, labs },
     usageRequirements:
       'Needs the draft orders in context, and read access to allergies, active medications and laboratory results. Allergy and medication data are required: without them no safety statement is made.',
   },

@@ -33,6 +33,11 @@ export const configSchema = z
     HOOK_BUDGET_MS: intFrom(100, 60_000).default(2500),
     FHIR_TIMEOUT_MS: intFrom(100, 60_000).default(4000),
     FHIR_MAX_PAGES: intFrom(1, 100).default(5),
+    /**
+     * FHIR base URLs (prefixes) a CDS client's fhirServer must start with. Unset: any http(s) server
+     * (https only in production). Set it in production: CiteCare sends the EHR's token there.
+     */
+    FHIR_SERVERS_ALLOWED: csv.optional(),
 
     AUDIT_DATABASE_URL: z
       .string()
@@ -112,7 +117,8 @@ export const configSchema = z
       LLM_PROVIDER: llmProvider,
       SMART_ALLOWED_ISSUERS: c.SMART_ALLOWED_ISSUERS ?? [`${publicBaseUrl}/fhir`],
       SMART_OPEN_SERVERS:
-        c.SMART_OPEN_SERVERS ?? (c.DEMO_FHIR === 'on' && c.NODE_ENV !== 'production' ? [`${publicBaseUrl}/fhir`] : []),
+        c.SMART_OPEN_SERVERS ??
+        (c.DEMO_FHIR === 'on' && c.NODE_ENV !== 'production' ? [`${publicBaseUrl}/fhir`] : []),
     };
   });
 

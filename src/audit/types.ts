@@ -10,6 +10,8 @@ export interface AuditRecordInput {
   hook: string;
   hookInstance: string;
   user?: string;
+  /** The authenticated CDS client (iss and the token's jti), when there was one. */
+  client?: { iss: string; jti: string };
   /** `Patient/id`. */
   patient?: string;
   /** Every FHIR resource used, with version data. */

@@ -56,6 +56,11 @@ export function modelLabel(advice: AdviceResult): string {
   }
 }
 
+function humanise(id: string): string {
+  const words = id.replace(/-/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 function indicatorForLevel(level: number): Severity {
   return level === 1 ? 'critical' : level === 2 ? 'warning' : 'info';
 }
@@ -135,7 +140,8 @@ function card(c: Omit<Card, 'uuid' | 'overrideReasons'>): Card {
 function findingCard(f: Finding, input: CardInput): Card {
   const suggestions = suggestionsFor(f, input);
   const detail = [
-    f.detail ?? '',
+    // Rule text quotes FHIR display strings (drug and allergy names): treat it as plain text.
+    f.detail ? escapeMarkdown(f.detail) : '',
     evidenceLine(f.evidence),
     ...f.citations.map(citationMarkdown),
     footer(input),
@@ -146,7 +152,7 @@ function findingCard(f: Finding, input: CardInput): Card {
     summary: f.summary,
     indicator: f.severity,
     detail,
-    source: source(input, f.citations[0], { code: f.id, display: f.id }),
+    source: source(input, f.citations[0], { code: f.id, display: humanise(f.id) }),
     ...(suggestions.length ? { suggestions, selectionBehavior: 'at-most-one' as const } : {}),
     links: links(input, false),
     extension: { [FINDING_EXTENSION]: f.id },
@@ -175,9 +181,11 @@ function triageCard(input: CardInput): Card {
   }
   parts.push(...input.triageCitations.map(citationMarkdown));
   parts.push(footer(input));
-  const first = t.reasons[0] ? `: ${t.reasons[0]}` : '';
+  const head = `Suggested triage acuity ESI ${t.level}`;
+  const withReason =
+    t.basis === 'default' ? `${head} (no safety rule applies)` : `${head}: ${t.reasons[0] ?? ''}`;
   return card({
-    summary: `Suggested triage acuity ESI ${t.level}${first}`,
+    summary: withReason.length < 140 ? withReason : `${head} (${t.reasons.length} reasons)`,
     indicator: indicatorForLevel(t.level),
     detail: parts.filter(Boolean).join('\n\n'),
     source: source(input, input.triageCitations[0], {
@@ -223,11 +231,16 @@ function summaryCard(input: CardInput): Card | null {
   if (parts.length === 0 && input.missing.length === 0) return null;
   parts.push(footer(input));
   const n = input.assessment.findings.length;
-  const head =
-    n === 0 ? 'No risks flagged by CiteCare' : `${n} risk${n === 1 ? '' : 's'} flagged by CiteCare`;
+  const partial = input.missing.length > 0;
+  const head = partial
+    ? `CiteCare checked only part of the record (${input.missing.length} source(s) unavailable)`
+    : n === 0
+      ? 'No risks flagged by CiteCare'
+      : `${n} risk${n === 1 ? '' : 's'} flagged by CiteCare`;
   return card({
-    summary: scores.text ? `${head}; ${scores.text}` : head,
-    indicator: 'info',
+    summary: scores.text && !partial ? `${head}; ${scores.text}` : head,
+    // "Nothing found" must not look reassuring when part of the record could not be read.
+    indicator: partial ? 'warning' : 'info',
     detail: parts.join('\n\n'),
     source: source(input, undefined, { code: 'patient-summary', display: 'Patient summary' }),
     links: links(input, false),
@@ -246,12 +259,35 @@ function pendingCard(input: CardInput): Card {
   });
 }
 
+/** One card per distinct finding: two records of one allergy give one card with both as evidence. */
+function dedupe(findings: Finding[]): Finding[] {
+  const byKey = new Map<string, Finding>();
+  for (const f of findings) {
+    const key = `${f.id}\u0000${f.summary}`;
+    const seen = byKey.get(key);
+    if (!seen) {
+      byKey.set(key, f);
+      continue;
+    }
+    const targets = new Set(seen.suggestions.map((x) => `${x.action}|${x.targetRef ?? ''}`));
+    byKey.set(key, {
+      ...seen,
+      evidence: [...new Set([...seen.evidence, ...f.evidence])],
+      suggestions: [
+        ...seen.suggestions,
+        ...f.suggestions.filter((x) => !targets.has(`${x.action}|${x.targetRef ?? ''}`)),
+      ],
+    });
+  }
+  return [...byKey.values()];
+}
+
 export function buildCards(input: CardInput): Card[] {
   const cards: Card[] = [];
   if (input.show.triage) cards.push(triageCard(input));
   if (input.show.findings) {
     const order: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
-    const findings = [...input.assessment.findings].sort((a, b) => order[a.severity] - order[b.severity]);
+    const findings = dedupe(input.assessment.findings).sort((a, b) => order[a.severity] - order[b.severity]);
     for (const f of findings) cards.push(findingCard(f, input));
   }
   if (input.show.summary) {

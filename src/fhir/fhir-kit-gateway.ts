@@ -9,6 +9,8 @@ export interface FhirKitGatewayOptions {
   accessToken?: string;
   timeoutMs: number;
   maxPages: number;
+  /** Epoch ms after which no call starts and running calls are aborted (the request's deadline). */
+  deadline?: number;
 }
 
 function toGatewayError(err: unknown, what: string): FhirGatewayError {
@@ -16,6 +18,10 @@ function toGatewayError(err: unknown, what: string): FhirGatewayError {
   const e = err as { name?: string; response?: { status?: number; data?: unknown }; message?: string };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return new FhirGatewayError(`${what}: timed out`, 'timeout');
+  }
+  if (e?.response?.status && e.response.status < 300) {
+    // A 2xx whose body would not parse: an HTML error page, a proxy's login form…
+    return new FhirGatewayError(`${what}: the server did not answer with FHIR`, 'invalid-response');
   }
   if (e?.response?.status) {
     let body = e.response.data;
@@ -56,7 +62,12 @@ export function createFhirKitGateway(opts: FhirKitGatewayOptions): FhirGateway {
     ...(opts.accessToken ? { bearerToken: opts.accessToken } : {}),
     customHeaders: { Accept: 'application/fhir+json' },
   });
-  const options = () => ({ signal: AbortSignal.timeout(opts.timeoutMs) });
+  const options = () => {
+    const left =
+      opts.deadline === undefined ? opts.timeoutMs : Math.min(opts.timeoutMs, opts.deadline - Date.now());
+    if (left <= 0) throw new FhirGatewayError('the time for fetching data ran out', 'timeout');
+    return { signal: AbortSignal.timeout(left) };
+  };
 
   const gateway: FhirGateway = {
     async read(type, id) {
@@ -79,7 +90,7 @@ export function createFhirKitGateway(opts: FhirKitGatewayOptions): FhirGateway {
         );
         if (first.resourceType !== 'Bundle')
           throw new FhirGatewayError(`${what}: not a Bundle`, 'invalid-response');
-        return gateway.collect(first);
+        return (await gateway.collect(first as Bundle)).resources;
       } catch (err) {
         throw toGatewayError(err, what);
       }
@@ -102,9 +113,10 @@ export function createFhirKitGateway(opts: FhirKitGatewayOptions): FhirGateway {
     async collect(bundle) {
       const out = bundleResources(bundle);
       let page: Bundle = bundle;
-      for (let i = 1; i < opts.maxPages; i++) {
+      for (let i = 1; ; i++) {
         const nextUrl = page.link?.find((l) => l.relation === 'next')?.url;
         if (!nextUrl) break;
+        if (i >= opts.maxPages) return { resources: out, truncated: true };
         // The token goes with the request: never follow a next link to another origin.
         if (!sameOrigin(nextUrl, opts.baseUrl)) {
           throw new FhirGatewayError(
@@ -122,7 +134,7 @@ export function createFhirKitGateway(opts: FhirKitGatewayOptions): FhirGateway {
         page = asResource(next, 'next page') as Bundle;
         out.push(...bundleResources(page));
       }
-      return out;
+      return { resources: out, truncated: false };
     },
 
     async create(resource) {

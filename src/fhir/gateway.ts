@@ -25,8 +25,11 @@ export interface FhirGateway {
   search(type: string, params: Record<string, string>): Promise<Resource[]>;
   /** Runs a relative query as written in a prefetch template (`Patient/1`, `Observation?patient=1`). */
   query(relativeUrl: string): Promise<Resource | null>;
-  /** Follows a searchset Bundle's next links (up to the page cap) and returns every entry resource. */
-  collect(bundle: Bundle): Promise<Resource[]>;
+  /**
+   * Follows a searchset Bundle's next links (up to the page cap) and returns every entry resource;
+   * `truncated` says a next link was left unfollowed at the cap.
+   */
+  collect(bundle: Bundle): Promise<{ resources: Resource[]; truncated: boolean }>;
   create<T extends Resource>(resource: T): Promise<T>;
 }
 

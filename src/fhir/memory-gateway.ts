@@ -72,7 +72,7 @@ export function createMemoryGateway(resources: Resource[]): FhirGateway & { crea
       return bundle;
     },
     async collect(bundle: Bundle) {
-      return bundleResources(bundle);
+      return { resources: bundleResources(bundle), truncated: false };
     },
     async create<T extends Resource>(resource: T) {
       const stored = { ...resource, id: resource.id ?? crypto.randomUUID() };

@@ -41,6 +41,26 @@ type KeyOutcome =
   | { key: string; status: 'unavailable'; reason: string }
   | { key: string; status: 'skipped' };
 
+/** A searchset whose OperationOutcome entries report an error: the search did not fully run. */
+class FailedSearchError extends Error {}
+
+function hasErrorOutcome(resources: Resource[]): boolean {
+  return resources.some(
+    (r) =>
+      isOperationOutcome(r) && (r.issue ?? []).some((i) => i.severity === 'error' || i.severity === 'fatal'),
+  );
+}
+
+/** The patient a resource is about, as `Patient/id`, when it names one. */
+function patientOf(r: Resource): string | undefined {
+  if (r.resourceType === 'Patient') return `Patient/${r.id ?? ''}`;
+  const x = r as { subject?: { reference?: string }; patient?: { reference?: string } };
+  const ref = x.subject?.reference ?? x.patient?.reference;
+  if (!ref) return undefined;
+  const m = /(?:^|\/)(Patient\/[^/]+?)(?:\/_history\/.*)?$/.exec(ref);
+  return m ? m[1] : ref;
+}
+
 async function expand(
   value: Resource | null,
   gateway: FhirGateway | undefined,
@@ -52,13 +72,17 @@ async function expand(
   let all: Resource[];
   const hasNext = bundle.link?.some((l) => l.relation === 'next');
   if (hasNext && gateway) {
-    all = await gateway.collect(bundle);
+    const collected = await gateway.collect(bundle);
+    all = collected.resources;
+    if (collected.truncated)
+      notes.push('only the first pages were read (page limit reached); older data was not checked');
   } else {
     all = bundleResources(bundle);
     if (hasNext) notes.push('only the first page was available');
   }
+  if (hasErrorOutcome(all)) throw new FailedSearchError('the FHIR server reported an error for this search');
   const resources = all.filter((r) => !isOperationOutcome(r));
-  if (resources.length < all.length) notes.push('the server reported a problem with part of the search');
+  if (resources.length < all.length) notes.push('the server reported a warning for this search');
   return { resources, notes };
 }
 
@@ -66,47 +90,76 @@ function isRead(template: string): boolean {
   return !template.includes('?');
 }
 
+async function fetchKey(key: string, url: string, gateway: FhirGateway | undefined): Promise<KeyOutcome> {
+  if (!gateway) {
+    return { key, status: 'unavailable', reason: 'not prefetched and no fhirServer to fetch it from' };
+  }
+  try {
+    const value = await gateway.query(url);
+    if (value !== null && isOperationOutcome(value)) {
+      return { key, status: 'unavailable', reason: 'the FHIR server answered with an OperationOutcome' };
+    }
+    const { resources, notes } = await expand(value, gateway);
+    return { key, status: 'ok', source: 'fetch', resources, notes };
+  } catch (err) {
+    const reason =
+      err instanceof FhirGatewayError || err instanceof FailedSearchError
+        ? err.message
+        : 'the FHIR server could not be reached';
+    return { key, status: 'unavailable', reason };
+  }
+}
+
 async function resolveKey(key: string, template: string, opts: ResolveOptions): Promise<KeyOutcome> {
   const url = fillTemplate(template, opts.context);
   if (url === null) return { key, status: 'skipped' };
   const given = opts.prefetch && Object.hasOwn(opts.prefetch, key) ? opts.prefetch[key] : undefined;
   if (given === null) return { key, status: 'ok', source: 'prefetch', resources: [], notes: [] };
-  if (given !== undefined && !isOperationOutcome(given)) {
-    try {
-      const { resources, notes } = await expand(given as Resource, opts.gateway);
-      return { key, status: 'ok', source: 'prefetch', resources, notes };
-    } catch (err) {
-      // Paging failed: keep the first page rather than nothing.
-      const first = bundleResources(given as Bundle).filter((r) => !isOperationOutcome(r));
-      const why = err instanceof FhirGatewayError ? err.message : 'paging failed';
-      return {
-        key,
-        status: 'ok',
-        source: 'prefetch',
-        resources: first,
-        notes: [`only the first page was available (${why})`],
-      };
-    }
-  }
-  if (!opts.gateway) {
-    return { key, status: 'unavailable', reason: 'not prefetched and no fhirServer to fetch it from' };
-  }
+  if (given === undefined || isOperationOutcome(given)) return fetchKey(key, url, opts.gateway);
   try {
-    const value = await opts.gateway.query(url);
-    if (value !== null && isOperationOutcome(value)) {
-      return { key, status: 'unavailable', reason: 'the FHIR server answered with an OperationOutcome' };
-    }
-    const { resources, notes } = await expand(value, opts.gateway);
-    return { key, status: 'ok', source: 'fetch', resources, notes };
+    const { resources, notes } = await expand(given as Resource, opts.gateway);
+    return { key, status: 'ok', source: 'prefetch', resources, notes };
   } catch (err) {
-    const reason = err instanceof FhirGatewayError ? err.message : 'the FHIR server could not be reached';
-    return { key, status: 'unavailable', reason };
+    // The client's own search failed: fetch it ourselves.
+    if (err instanceof FailedSearchError) return fetchKey(key, url, opts.gateway);
+    // Paging failed: keep the first page rather than nothing, and say so.
+    const first = bundleResources(given as Bundle).filter((r) => !isOperationOutcome(r));
+    const why = err instanceof FhirGatewayError ? err.message : 'paging failed';
+    return {
+      key,
+      status: 'ok',
+      source: 'prefetch',
+      resources: first,
+      notes: [`only the first page was available (${why})`],
+    };
   }
 }
 
+/**
+ * Keeps only what is about this patient: a searchset or prefetch slot holding another patient's
+ * data must never become a card for this one.
+ */
+function onlyThisPatient(outcome: KeyOutcome, patientRef: string): KeyOutcome {
+  if (outcome.status !== 'ok') return outcome;
+  const kept = outcome.resources.filter((r) => {
+    const about = patientOf(r);
+    return about === undefined ? r.resourceType !== 'Patient' : about === patientRef;
+  });
+  const dropped = outcome.resources.length - kept.length;
+  if (dropped === 0) return outcome;
+  return {
+    ...outcome,
+    resources: kept,
+    notes: [...outcome.notes, `${dropped} resource(s) about another patient were ignored`],
+  };
+}
+
 export async function resolvePatientData(opts: ResolveOptions): Promise<ResolvedData> {
+  const patientRef = `Patient/${String(opts.context.patientId ?? '')}`;
   const outcomes = await Promise.all(
-    Object.entries(opts.templates).map(([key, template]) => resolveKey(key, template, opts)),
+    Object.entries(opts.templates).map(async ([key, template]) =>
+      onlyThisPatient(await resolveKey(key, template, opts), patientRef),
+    ),
   );
   const label = (key: string) => opts.labels?.[key] ?? key;
 

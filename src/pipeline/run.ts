@@ -5,14 +5,15 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical-json.ts';
 import type { AuditRecordInput, AuditStore } from '../audit/types.ts';
 import { buildCards } from '../cards/build-cards.ts';
+import { cardSchema } from '../cards/card-schema.ts';
 import { assess } from '../clinical/assess.ts';
 import type { Clock } from '../clinical/clock.ts';
 import { buildSnapshot } from '../clinical/snapshot.ts';
 import type { Citation, ClinicalSnapshot, TriageResult } from '../clinical/types.ts';
 import type { Config } from '../config.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
-import type { AdviceResult, Advisor } from '../llm/types.ts';
 import { phiTermsFromResources } from '../llm/redact.ts';
+import type { AdviceResult, Advisor } from '../llm/types.ts';
 import { combineTriage } from '../llm/verify.ts';
 import { retrieveForAssessment } from './retrieve.ts';
 import type { PipelineInput, PipelineResult, RunPipeline } from './types.ts';
@@ -49,6 +50,32 @@ export function snapshotHash(snapshot: ClinicalSnapshot): string {
 }
 
 const ms = (from: number) => Math.round(performance.now() - from);
+
+function hasVitalSigns(snapshot: ClinicalSnapshot): boolean {
+  return Object.values(snapshot.vitals).some((series) => series?.latest !== undefined);
+}
+
+/**
+ * The more acute of the model's level and the floor. Without vital signs the rules cannot see
+ * danger, so the model may not take the patient below the default level 3 either.
+ */
+function combineWithModel(
+  floor: TriageResult,
+  modelLevel: TriageResult['level'],
+  vitalsKnown: boolean,
+): TriageResult {
+  if (vitalsKnown || floor.floorLevel !== null) return combineTriage(floor, modelLevel);
+  const combined = combineTriage({ ...floor, floorLevel: 3 }, modelLevel);
+  if (combined.basis !== 'floor-override') return { ...combined, floorLevel: null };
+  return {
+    ...combined,
+    floorLevel: null,
+    reasons: [
+      `The model suggested level ${modelLevel}; without current vital signs CiteCare keeps level 3.`,
+      ...floor.reasons,
+    ],
+  };
+}
 
 export function createPipeline(deps: PipelineDeps): RunPipeline {
   return async function run(input: PipelineInput): Promise<PipelineResult> {
@@ -88,7 +115,8 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
       durationMs: 0,
     };
     if (input.adviceKind && deps.advisor.enabled) {
-      const budgetMs = Math.max(0, deps.config.HOOK_BUDGET_MS - ms(t0) - 150);
+      // The budget counts from the request's arrival: FHIR fetching has already spent part of it.
+      const budgetMs = Math.max(0, deps.config.HOOK_BUDGET_MS - ms(input.startedAt ?? t0) - 150);
       try {
         advice = await deps.advisor.advise({
           kind: input.adviceKind,
@@ -115,14 +143,18 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
     }
     timings.advise = ms(t2);
 
+    const vitalsKnown = hasVitalSigns(snapshot);
+    if (input.adviceKind === 'triage' && !vitalsKnown) {
+      missing.push('no current vital signs: the safety floor could not be checked');
+    }
     const triage: TriageResult =
       advice.status === 'ok' && advice.triage
-        ? combineTriage(assessment.triage, advice.triage.suggestedLevel)
+        ? combineWithModel(assessment.triage, advice.triage.suggestedLevel, vitalsKnown)
         : assessment.triage;
     const finalAssessment = { ...withCitations, triage };
 
     const silent = deps.config.SILENT_SERVICES.includes(input.service);
-    const cards = buildCards({
+    const built = buildCards({
       serviceId: input.service,
       publicBaseUrl: deps.config.PUBLIC_BASE_URL,
       patientId: input.patientId,
@@ -134,7 +166,14 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
       missing,
       show: SHOW[input.hook] ?? { findings: true, triage: input.adviceKind === 'triage', summary: false },
     });
-    timings.total = ms(t0);
+    // Checked before the record is written, so the record holds exactly the cards that leave.
+    const cards = built.filter((c) => {
+      const ok = cardSchema.safeParse(c);
+      if (!ok.success)
+        errors.push(`card withheld, not valid CDS Hooks: ${ok.error.issues[0]?.message ?? 'invalid'}`);
+      return ok.success;
+    });
+    timings.total = ms(input.startedAt ?? t0);
 
     const record: AuditRecordInput = {
       time: input.at.toISOString(),
@@ -143,6 +182,7 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
       hook: input.hook,
       hookInstance: input.hookInstance,
       user: input.user,
+      client: input.client,
       patient: `Patient/${input.patientId}`,
       resources: snapshot.resources,
       snapshotHash: hash,

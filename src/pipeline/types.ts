@@ -24,6 +24,10 @@ export interface PipelineInput {
   adviceKind?: AdviceKind;
   /** Notes on data that could not be had (shown on cards, recorded in the audit trail). */
   missing?: string[];
+  /** performance.now() when the request arrived: the hook's time budget counts from here. */
+  startedAt?: number;
+  /** The authenticated CDS client, for the audit trail. */
+  client?: { iss: string; jti: string };
 }
 
 export interface PipelineResult {

@@ -1,5 +1,6 @@
 // The application as a fastify instance: plugins registered, no listening (src/server/serve.ts
 // listens). One error handler turns every failure into an OperationOutcome and hides 5xx detail.
+import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { badRequest, operationOutcome, serverError, tooLarge } from '../fhir/outcomes.ts';
 import { cdsRoutes } from './cds-routes.ts';
@@ -69,6 +70,25 @@ export async function buildApp(runtime: Runtime, options: BuildAppOptions = {}):
       ),
   );
 
+  // Browser-based CDS clients (the CDS Hooks Sandbox) preflight every call. CORS applies to the
+  // CDS routes only, including their errors and 404s; credentials are bearer tokens, never cookies,
+  // so reflecting the origin there exposes nothing. The SMART app and auditor page get no CORS.
+  await app.register(cors, {
+    delegator: (req, callback) => {
+      const cds = (req.url ?? '').startsWith('/cds-services');
+      callback(
+        null,
+        cds
+          ? {
+              origin: true,
+              methods: ['GET', 'POST', 'OPTIONS'],
+              allowedHeaders: ['Authorization', 'Content-Type'],
+              maxAge: 600,
+            }
+          : { origin: false },
+      );
+    },
+  });
   await app.register(healthRoutes, { runtime });
   await app.register(cdsRoutes, { runtime });
   for (const plugin of options.plugins ?? []) await plugin(app, runtime);

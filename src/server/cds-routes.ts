@@ -1,6 +1,5 @@
 // CDS Hooks 2.0 routes: discovery, one endpoint per service, feedback. CORS and client JWT
 // authentication apply to every route in this plugin (and only here).
-import cors from '@fastify/cors';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { feedbackSchema } from '../../cds-hooks/feedback-schema.ts';
 import { CDS_SERVICES, type CdsServiceModule } from '../../cds-hooks/index.ts';
@@ -18,7 +17,15 @@ import {
 import { QUERY_LABELS } from '../fhir/patient-queries.ts';
 import { PrefetchUnavailableError, resolvePatientData } from '../fhir/prefetch.ts';
 import { AuditUnavailableError } from '../pipeline/run.ts';
+import { ordersToCheck, requestProblem } from './cds-request-checks.ts';
 import type { Runtime } from './runtime.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated CDS client (absent when CDS_AUTH=disabled). */
+    cdsCaller?: { iss: string; jti: string };
+  }
+}
 
 export interface CdsRoutesOptions {
   runtime: Runtime;
@@ -35,15 +42,7 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
   const services = opts.services ?? CDS_SERVICES;
   const byId = new Map(services.map((s) => [s.descriptor.id, s]));
 
-  // Browser-based clients (the CDS Hooks Sandbox) preflight every call: answer for any origin.
-  // Credentials are bearer tokens, never cookies, so reflecting the origin exposes nothing.
-  await app.register(cors, {
-    origin: true,
-    methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type'],
-    maxAge: 600,
-  });
-
+  app.decorateRequest('cdsCaller', undefined);
   const authenticator = createCdsAuthenticator({
     clients: runtime.cdsClients,
     publicBaseUrl: config.PUBLIC_BASE_URL,
@@ -55,6 +54,7 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
     if (request.method === 'OPTIONS' || config.CDS_AUTH === 'disabled') return;
     try {
       const caller = await authenticator.verify(request.headers.authorization, request.url);
+      request.cdsCaller = { iss: caller.iss, jti: caller.jti };
       request.log.info({ iss: caller.iss, jti: caller.jti }, 'CDS client authenticated');
     } catch (err) {
       if (!(err instanceof CdsAuthError)) {
@@ -78,6 +78,7 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
   }));
 
   app.post<{ Params: { id: string } }>('/cds-services/:id', async (request, reply) => {
+    const startedAt = performance.now();
     const service = byId.get(request.params.id);
     if (!service) return sendOutcome(reply, 404, notFound(`No CDS service "${request.params.id}"`));
     const parsed = service.schema.safeParse(request.body);
@@ -89,21 +90,13 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
       hook: string;
       hookInstance: string;
       fhirServer?: string;
-      fhirAuthorization?: { access_token: string };
+      fhirAuthorization?: { access_token: string; patient?: string };
       context: Record<string, unknown> & { userId: string; patientId: string; encounterId?: string };
       prefetch?: Record<string, unknown>;
     };
-    if (config.NODE_ENV === 'production' && body.fhirServer?.startsWith('http:')) {
-      return sendOutcome(reply, 400, badRequest('fhirServer must use https', ['fhirServer']));
-    }
-    const given = body.prefetch?.patient as { resourceType?: string; id?: string } | null | undefined;
-    if (given && given.resourceType === 'Patient' && given.id !== body.context.patientId) {
-      return sendOutcome(
-        reply,
-        400,
-        badRequest('prefetch.patient is not the patient in context.patientId', ['prefetch.patient']),
-      );
-    }
+    const orders = service.orders?.(body.context);
+    const problem = requestProblem(body, config, orders);
+    if (problem) return sendOutcome(reply, 400, badRequest(problem.message, [problem.field]));
 
     const gateway = body.fhirServer
       ? createFhirKitGateway({
@@ -111,6 +104,8 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
           accessToken: body.fhirAuthorization?.access_token,
           timeoutMs: config.FHIR_TIMEOUT_MS,
           maxPages: config.FHIR_MAX_PAGES,
+          // All fetching for this request shares one deadline, however many keys and pages.
+          deadline: Date.now() + config.FHIR_TIMEOUT_MS,
         })
       : undefined;
 
@@ -132,7 +127,6 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
       throw err;
     }
 
-    const orders = service.orders?.(body.context);
     try {
       const result = await runtime.pipeline({
         channel: 'cds-hooks',
@@ -143,8 +137,10 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
         patientId: body.context.patientId,
         encounterId: body.context.encounterId,
         resources: resolved.resources,
-        draftOrders: orders?.draftOrders,
+        draftOrders: orders ? ordersToCheck(orders) : undefined,
         selections: orders?.selections,
+        startedAt,
+        client: request.cdsCaller,
         at: runtime.clock.now(),
         adviceKind: service.adviceKind,
         missing: resolved.missing,

@@ -183,6 +183,24 @@ describe('model chain through the CDS service', () => {
     assert.doesNotMatch(triage.detail ?? '', /delete all orders/);
   });
 
+  it('without vital signs, keeps at least level 3 whatever the model says, and says why', async () => {
+    fake.enqueue((req) =>
+      jsonAnswer({
+        suggestedLevel: 5,
+        expectedResources: [],
+        redFlags: [],
+        rationale: [{ text: 'Looks well.', evidence: tokensIn(userMessage(req)).slice(0, 1), citations: [] }],
+      }),
+    );
+    const empty = { resourceType: 'Bundle', type: 'searchset' };
+    const prefetch = { ...withNote('No observations taken yet.'), vitals: empty, labs: empty };
+    const cards = await call(t, hookRequest('encounter-start', prefetch));
+    const triage = cards.find((c) => /acuity ESI/.test(c.summary))!;
+    assert.match(triage.summary, /ESI 3\b/);
+    assert.match(triage.detail ?? '', /without current vital signs CiteCare keeps level 3/);
+    assert.match(triage.detail ?? '', /no current vital signs: the safety floor could not be checked/);
+  });
+
   it('falls back to deterministic cards when the model answers garbage', async () => {
     fake.enqueue({ content: '{"suggestedLevel": "two", oops' });
     const cards = await call(t, hookRequest('encounter-start', withNote('Third visit today.')));

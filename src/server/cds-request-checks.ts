@@ -1,0 +1,80 @@
+// Checks on a CDS request that zod cannot express: where we may send the EHR's token, and that
+// every piece of data is about the patient in context.
+import type { Resource } from '@medplum/fhirtypes';
+import type { Config } from '../config.ts';
+
+export interface RequestProblem {
+  message: string;
+  field: string;
+}
+
+interface CheckedRequest {
+  fhirServer?: string;
+  fhirAuthorization?: { patient?: string };
+  context: Record<string, unknown> & { patientId: string };
+  prefetch?: Record<string, unknown>;
+}
+
+function subjectOf(r: Resource): string | undefined {
+  const x = r as { subject?: { reference?: string }; patient?: { reference?: string } };
+  return x.subject?.reference ?? x.patient?.reference;
+}
+
+export function requestProblem(
+  body: CheckedRequest,
+  config: Pick<Config, 'NODE_ENV' | 'FHIR_SERVERS_ALLOWED'>,
+  orders: { draftOrders: Resource[]; selections?: string[] } | undefined,
+): RequestProblem | undefined {
+  const patientRef = `Patient/${body.context.patientId}`;
+  if (body.fhirServer) {
+    if (config.NODE_ENV === 'production' && !body.fhirServer.startsWith('https:')) {
+      return { message: 'fhirServer must use https', field: 'fhirServer' };
+    }
+    const allowed = config.FHIR_SERVERS_ALLOWED;
+    if (
+      allowed &&
+      !allowed.some((prefix) => body.fhirServer!.replace(/\/+$/, '').startsWith(prefix.replace(/\/+$/, '')))
+    ) {
+      return { message: 'fhirServer is not a FHIR server this service may use', field: 'fhirServer' };
+    }
+  }
+  const tokenPatient = body.fhirAuthorization?.patient;
+  if (tokenPatient && tokenPatient !== body.context.patientId) {
+    return {
+      message: 'fhirAuthorization.patient is not the patient in context.patientId',
+      field: 'fhirAuthorization.patient',
+    };
+  }
+  const given = body.prefetch?.patient as { resourceType?: string; id?: string } | null | undefined;
+  if (given && given.resourceType === 'Patient' && given.id !== body.context.patientId) {
+    return { message: 'prefetch.patient is not the patient in context.patientId', field: 'prefetch.patient' };
+  }
+  if (orders) {
+    for (const order of orders.draftOrders) {
+      const subject = subjectOf(order);
+      if (subject && subject !== patientRef && !subject.endsWith(`/${patientRef}`)) {
+        return {
+          message: `draft order ${order.resourceType}/${order.id ?? '?'} is for another patient`,
+          field: 'context.draftOrders',
+        };
+      }
+    }
+    const ids = new Set(orders.draftOrders.map((o) => `${o.resourceType}/${o.id}`));
+    for (const selection of orders.selections ?? []) {
+      if (!ids.has(selection)) {
+        return {
+          message: `selection ${selection} is not one of the draft orders`,
+          field: 'context.selections',
+        };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** order-select checks the selected orders only; the other drafts are not the clinician's question yet. */
+export function ordersToCheck(orders: { draftOrders: Resource[]; selections?: string[] }): Resource[] {
+  if (!orders.selections) return orders.draftOrders;
+  const selected = new Set(orders.selections);
+  return orders.draftOrders.filter((o) => selected.has(`${o.resourceType}/${o.id}`));
+}

@@ -146,6 +146,15 @@ export abstract class SqlAuditReader implements AuditReader {
     return { record: rowToEntry<AuditRecord>(rows[0]), feedback: await this.feedbackFor([id]) };
   }
 
+  async recordForCard(cardId: string): Promise<AuditRecord | undefined> {
+    const rows = await this.all<BodyRow>(
+      `SELECT e.seq, e.id, e.body, e.hash FROM audit_cards c JOIN audit_entries e ON e.id = c.record_id
+        WHERE c.card_id = ? AND e.kind = 'record'`,
+      [cardId],
+    );
+    return rows.length === 0 ? undefined : rowToEntry<AuditRecord>(rows[0]);
+  }
+
   async metrics(filter: MetricsFilter = {}): Promise<AuditMetrics> {
     const where = recordWhere({ ...filter, outcome: undefined, cursor: undefined });
     const recordRows = await this.all<BodyRow>(

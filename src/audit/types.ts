@@ -194,6 +194,8 @@ export interface PurgeResult {
 export interface AuditReader {
   list(filter?: AuditRecordFilter): Promise<AuditRecordPage>;
   get(id: string): Promise<AuditRecordDetail | undefined>;
+  /** The record that returned the card with this uuid (CDS feedback checks against it). */
+  recordForCard(cardId: string): Promise<AuditRecord | undefined>;
   metrics(filter?: MetricsFilter): Promise<AuditMetrics>;
   /** Every entry (records and feedback) in chain order, read page by page. */
   entries(): AsyncIterable<AuditEntry>;

@@ -36,6 +36,35 @@ function sendOutcome(reply: FastifyReply, status: number, outcome: object) {
   return reply.code(status).type('application/fhir+json').send(outcome);
 }
 
+/** Feedback must be about a card this service returned, and accept only suggestions that card had. */
+async function feedbackProblem(
+  runtime: Runtime,
+  serviceId: string,
+  f: { card: string; outcome: string; acceptedSuggestions?: Array<{ id: string }> },
+): Promise<{ status: number; message: string; field: string } | undefined> {
+  const record = await runtime.audit.recordForCard(f.card);
+  if (!record) return { status: 404, message: `card ${f.card} was not returned by CiteCare`, field: 'card' };
+  if (record.service !== serviceId) {
+    return {
+      status: 400,
+      message: `card ${f.card} was returned by another service (${record.service})`,
+      field: 'card',
+    };
+  }
+  const card = (record.cards as Array<{ uuid?: string; suggestions?: Array<{ uuid?: string }> }>).find(
+    (c) => c.uuid === f.card,
+  );
+  const offered = new Set((card?.suggestions ?? []).map((s) => s.uuid));
+  const unknown = (f.acceptedSuggestions ?? []).find((s) => !offered.has(s.id));
+  if (unknown)
+    return {
+      status: 400,
+      message: `suggestion ${unknown.id} is not one of this card's suggestions`,
+      field: 'acceptedSuggestions',
+    };
+  return undefined;
+}
+
 export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts) => {
   const { runtime } = opts;
   const { config } = runtime;
@@ -164,6 +193,16 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
     if (!parsed.success) {
       const { message, fields } = describeIssues(parsed.error);
       return sendOutcome(reply, 400, badRequest(message, fields));
+    }
+    // Check the whole batch before storing any of it: all or nothing, so a retry loses nothing.
+    for (const [i, f] of parsed.data.feedback.entries()) {
+      const problem = await feedbackProblem(runtime, service.descriptor.id, f);
+      if (problem)
+        return sendOutcome(
+          reply,
+          problem.status,
+          badRequest(problem.message, [`feedback[${i}].${problem.field}`]),
+        );
     }
     try {
       for (const f of parsed.data.feedback) {

@@ -95,6 +95,55 @@ describe('CDS Hooks feedback', () => {
     assert.equal((await t.audit.verifyChain()).ok, true);
   });
 
+  it('refuses feedback for a card CiteCare never returned, a card of another service, or an unknown suggestion', async () => {
+    const unknown = await feedback({
+      feedback: [
+        { card: crypto.randomUUID(), outcome: 'overridden', outcomeTimestamp: '2026-11-26T12:00:00Z' },
+      ],
+    });
+    assert.equal(unknown.statusCode, 404);
+    assert.match(unknown.body, /feedback\[0\]\.card/);
+
+    const pvUrl = '/cds-services/citecare-patient-view';
+    const pv = await t.app.inject({
+      method: 'POST',
+      url: pvUrl,
+      headers: { authorization: `Bearer ${await t.token(pvUrl)}` },
+      payload: hookRequest('patient-view'),
+    });
+    const pvCard = pv.json().cards[0];
+    const wrongService = await feedback({
+      feedback: [{ card: pvCard.uuid, outcome: 'overridden', outcomeTimestamp: '2026-11-26T12:00:00Z' }],
+    });
+    assert.equal(wrongService.statusCode, 400);
+
+    const withSuggestion = cards.find((c) => c.suggestions?.length)!;
+    const fake = await feedback({
+      feedback: [
+        {
+          card: withSuggestion.uuid,
+          outcome: 'accepted',
+          acceptedSuggestions: [{ id: crypto.randomUUID() }],
+          outcomeTimestamp: '2026-11-26T12:00:00Z',
+        },
+      ],
+    });
+    assert.equal(fake.statusCode, 400);
+    assert.match(fake.body, /acceptedSuggestions/);
+  });
+
+  it('stores nothing from a batch with one bad item', async () => {
+    const before = (await recordForCard(cards[0].uuid))!.feedback.length;
+    const res = await feedback({
+      feedback: [
+        { card: cards[0].uuid, outcome: 'overridden', outcomeTimestamp: '2026-11-26T12:00:00Z' },
+        { card: crypto.randomUUID(), outcome: 'overridden', outcomeTimestamp: '2026-11-26T12:00:00Z' },
+      ],
+    });
+    assert.equal(res.statusCode, 404);
+    assert.equal((await recordForCard(cards[0].uuid))!.feedback.length, before);
+  });
+
   const bad: Array<[string, unknown, RegExp]> = [
     [
       'accepted without acceptedSuggestions',

@@ -7,11 +7,11 @@ import type { Resource } from '@medplum/fhirtypes';
 import { assess } from '../../src/clinical/assess.ts';
 import { buildSnapshot } from '../../src/clinical/snapshot.ts';
 import { readBundleFile } from '../../src/fhir/bundle-file.ts';
+import { SYNTHEA_DIR } from '../../tests/helpers/shared-data.ts';
 
 // Runs per case; the small case gets more so its p95 is not just one scheduler hiccup on a busy machine.
 const RUNS = Number(process.argv[2] ?? 50);
 const SMALL_RUNS = RUNS * 4;
-const SYNTHEA_DIR = '/work/shared/fhir/synthea-r4';
 
 function stats(samples: number[]): { median: number; p95: number } {
   const s = [...samples].sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 // Hook throughput and latency: POST /cds-services/citecare-patient-view with a full Synthea prefetch
-// (the largest bundle in /work/shared/fhir/synthea-r4, grouped per the service's prefetch keys) in
+// (the largest bundle in ../shared/fhir/synthea-r4, grouped per the service's prefetch keys) in
 // deterministic mode, side by side with a bare route in the same app and port that parses the same
 // body and returns one fixed card. Loopback only, bounded duration.
 // CDS_AUTH is disabled for the run: signing a JWT per request would measure the load generator.
@@ -16,8 +16,8 @@ import { fixedClock } from '../../src/clinical/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { createRuntime } from '../../src/server/runtime.ts';
+import { SYNTHEA_DIR } from '../../tests/helpers/shared-data.ts';
 
-const SYNTHEA_DIR = '/work/shared/fhir/synthea-r4';
 const TARGETS = { throughputRatio: 0.5, p95Ratio: 5 };
 
 const { values } = parseArgs({

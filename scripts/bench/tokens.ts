@@ -1,6 +1,6 @@
 // Prompt size per patient: the rendered model prompt (system + user, o200k_base) against the raw
 // FHIR JSON it was built from. Target: every prompt under 2,500 tokens.
-// Usage: node --import tsx scripts/bench/tokens.ts [--dir /work/shared/fhir] [--kind triage|summary] [--json]
+// Usage: node --import tsx scripts/bench/tokens.ts [--dir ../shared/fhir] [--kind triage|summary] [--json]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,12 +13,13 @@ import type { Passage } from '../../src/guidelines/types.ts';
 import { loadPrompts, renderPrompt, selectPrompt } from '../../src/llm/prompts.ts';
 import { renderAdviceInput } from '../../src/llm/render.ts';
 import { countMessageTokens, countTokens } from '../../src/llm/tokens.ts';
+import { SHARED_FHIR_DIR } from '../../tests/helpers/shared-data.ts';
 
 const TARGET = 2500;
 
 const { values } = parseArgs({
   options: {
-    dir: { type: 'string', default: '/work/shared/fhir' },
+    dir: { type: 'string', default: SHARED_FHIR_DIR },
     kind: { type: 'string', default: 'triage' },
     json: { type: 'boolean', default: false },
   },

@@ -1,4 +1,4 @@
-// Every third-party bundle in /work/shared/fhir (Synthea and US Core) must build a snapshot and assess
+// Every third-party bundle in ../shared/fhir (Synthea and US Core) must build a snapshot and assess
 // without error, as of its last encounter (SOURCES.md), and cite only resources that are in the input.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -9,8 +9,9 @@ import { assess } from '../../src/clinical/assess.ts';
 import { buildSnapshot } from '../../src/clinical/snapshot.ts';
 import type { Score } from '../../src/clinical/types.ts';
 import { readBundleFile } from '../../src/fhir/bundle-file.ts';
+import { SHARED_FHIR_DIR } from '../helpers/shared-data.ts';
 
-const ROOT = '/work/shared/fhir';
+const ROOT = SHARED_FHIR_DIR;
 
 function bundleFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

@@ -107,7 +107,8 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
    * so one fsync (synchronous=FULL) covers many records and every caller still waits until its
    * record is durable. A failed batch is retried entry by entry, so one bad entry fails alone.
    */
-  private batch: Array<{ fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+  private batch: Array<{ fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> =
+    [];
 
   private enqueue<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -165,9 +166,9 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
 
   async appendFeedback(feedback: FeedbackInput): Promise<FeedbackEvent> {
     const row = await this.enqueue(() => {
-      const link = this.db
-        .prepare(LINK_FEEDBACK)
-        .get(feedback.cardId, feedback.cardId) as { record_id: string } | undefined;
+      const link = this.db.prepare(LINK_FEEDBACK).get(feedback.cardId, feedback.cardId) as
+        | { record_id: string }
+        | undefined;
       const row = buildFeedbackRow(feedback, this.head(), link?.record_id, new Date());
       this.insert(row);
       return row;

@@ -185,9 +185,13 @@ export const CONDITION_GROUPS = {
     codes: [SNOMED.sepsis, SNOMED.septicShock, SNOMED.pneumonia],
     text: /sepsis|septic|infection|infective|pneumonia|cellulitis|pyelonephritis|abscess|meningitis|bacter|urosepsis|cholangitis|osteomyelitis|empyema|endocarditis|peritonitis|sinusitis|pharyngitis|tonsillitis|bronchitis|otitis media|streptococcal|urinary tract infection/i,
   },
+  anaphylaxis: {
+    codes: [SNOMED.anaphylaxis],
+    text: /anaphyla|allergic reaction|angio-?o?edema/i,
+  },
   headInjury: {
     codes: [SNOMED.headInjury, SNOMED.concussionNoLoc],
-    text: /head injur|head trauma|concussion|intracranial (haemorrhage|hemorrhage)|subdural|skull fracture/i,
+    text: /head injur|injury of (the )?head|head trauma|concussion|intracranial (haemorrhage|hemorrhage)|subdural|skull fracture/i,
   },
 } as const;
 

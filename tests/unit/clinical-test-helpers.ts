@@ -1,5 +1,6 @@
 // Small snapshot factory for clinical unit tests: a valid snapshot with only the facts a test sets.
 import type {
+  AllergyFact,
   ClinicalSnapshot,
   ConditionFact,
   LabKind,
@@ -31,6 +32,7 @@ export function snapshot(
     labs?: Partial<Record<LabKind, number | Measurement>>;
     conditions?: Array<string | Partial<ConditionFact>>;
     medications?: Array<Partial<MedicationFact>>;
+    allergies?: Array<Partial<AllergyFact>>;
     chiefComplaint?: string;
   } = {},
 ): ClinicalSnapshot {
@@ -79,7 +81,14 @@ export function snapshot(
       draft: false,
       ...x,
     })),
-    allergies: [],
+    allergies: (opts.allergies ?? []).map((a) => ({
+      source: ref('AllergyIntolerance'),
+      codes: [],
+      display: 'unnamed substance',
+      category: [],
+      classes: [],
+      ...a,
+    })),
     vitals,
     labs,
     notes: [],

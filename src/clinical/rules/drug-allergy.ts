@@ -44,6 +44,18 @@ export function allergyConflict(a: AllergyFact, m: MedicationFact): Conflict | u
   return undefined;
 }
 
+/**
+ * Retrieval text: cross-reactivity cites the side-chain passage; a direct (same drug/class) clash with a
+ * penicillin label cites the risk tiers, which help judge how real the recorded allergy is. Other classes
+ * name only their own class, so they never borrow a penicillin passage by wording alone.
+ */
+function allergyQuery(c: Conflict, penicillin: boolean): string {
+  if (c.kind === 'cross-reactivity')
+    return `cross-reactivity between penicillins and cephalosporins, similar side chains (${c.what})`;
+  if (penicillin) return 'penicillin allergy risk tiers: low, moderate and high risk histories';
+  return `drug allergy ${c.kind}: ${c.what}`;
+}
+
 export function drugAllergy(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   for (const m of ctx.drafts) {
@@ -73,7 +85,7 @@ export function drugAllergy(ctx: RuleContext): Finding[] {
               : `Recorded allergy: ${a.display}${crit}. Ordered: ${m.display}, which shares the ${c.kind === 'same drug' ? 'ingredient' : 'class'} ${c.what}.`,
           evidence: [a.source, m.source],
           topics,
-          query: `drug allergy ${c.what} cross-reactivity side chain penicillin cephalosporin`,
+          query: allergyQuery(c, topics.includes('penicillin-allergy')),
           suggestions: [
             suggest('remove-draft-order', { targetRef: m.source, isRecommended: c.severity === 'critical' }),
           ],

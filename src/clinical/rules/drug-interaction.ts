@@ -16,6 +16,8 @@ interface Interaction {
   severity: Severity;
   source: string;
   topics: Topic[];
+  /** Retrieval text when the label alone would not pick the right passage. */
+  query?: string;
 }
 
 const MAOI: Matcher = { classes: ['maoi'] };
@@ -95,6 +97,7 @@ export const INTERACTIONS: readonly Interaction[] = [
     severity: 'critical',
     source: `${ONC} #8`,
     topics: ['drug-interaction', 'qt-prolongation'],
+    query: 'alerting: two or more Known Risk QT-prolonging drugs together are a high-priority interaction',
   },
   {
     id: 'onc-9',
@@ -167,6 +170,7 @@ export const INTERACTIONS: readonly Interaction[] = [
     severity: 'warning',
     source: LOCAL,
     topics: ['drug-interaction', 'warfarin', 'bleeding-risk'],
+    query: 'warfarin additive bleeding risk: NSAIDs, aspirin, clopidogrel, SSRIs or SNRIs (platelet effects)',
   },
   {
     id: 'warfarin-inr',
@@ -187,6 +191,7 @@ export const INTERACTIONS: readonly Interaction[] = [
     severity: 'warning',
     source: LOCAL,
     topics: ['drug-interaction', 'warfarin'],
+    query: 'warfarin: drugs that raise the INR (CYP2C9 inhibitors, amiodarone, antibiotics)',
   },
 ];
 
@@ -224,7 +229,7 @@ export function drugInteraction(ctx: RuleContext): Finding[] {
           detail: `Interaction: ${ix.label} (${ix.source}). ${o.draft ? 'Both are draft orders.' : `${o.display} is a current medication.`} Choose an alternative or document why the combination is intended.`,
           evidence: [d.source, o.source],
           topics: ix.topics,
-          query: `drug interaction ${ix.label}`,
+          query: ix.query ?? `drug interaction ${ix.label}`,
           suggestions: [
             suggest('remove-draft-order', { targetRef: d.source, isRecommended: ix.severity === 'critical' }),
           ],

@@ -41,7 +41,10 @@ export function hyperkalaemia(ctx: RuleContext): Finding[] {
         .join('\n'),
       evidence: [k.source, ...causes.map((m) => m.source)],
       topics: ['hyperkalaemia'],
-      query: 'hyperkalaemia potassium ECG calcium gluconate insulin glucose',
+      // From 6.0 the urgent ECG is the action, so its passage leads; a mild result cites the bands.
+      query: ecg
+        ? 'hyperkalaemia potassium 6.0 mmol/L or more: urgent 12-lead ECG'
+        : 'hyperkalaemia severity bands: mild 5.5 to 5.9 mmol/L',
       suggestions: [
         ...(ecg ? [suggest('order-ecg', { isRecommended: true })] : []),
         suggest('order-potassium-recheck'),

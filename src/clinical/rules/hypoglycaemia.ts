@@ -36,7 +36,10 @@ export function hypoglycaemia(ctx: RuleContext): Finding[] {
         .join('\n'),
       evidence: [g.source, ...culprits.map((m) => m.source)],
       topics: ['hypoglycaemia', 'diabetes'],
-      query: 'hypoglycaemia level 2 below 54 mg/dL treatment insulin sulfonylurea',
+      query:
+        level === 2
+          ? 'level 2 hypoglycaemia: glucose below 54 mg/dL, clinically significant, immediate action'
+          : 'level 1 hypoglycaemia: glucose below 70 and at or above 54 mg/dL, alert value, fast-acting carbohydrate',
       suggestions: [suggest('order-glucose-recheck')],
     }),
   ];

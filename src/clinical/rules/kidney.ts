@@ -7,6 +7,23 @@ import type { Finding, Measurement, MedicationFact, ResourceRef } from '../types
 import { finding, hasClass, type RuleContext } from './context.ts';
 
 const H48 = 48 * 3_600_000;
+/** Each stage cites its own KDIGO staging passage (the summary names the stage). */
+const AKI_STAGE_QUERY: Record<1 | 2 | 3, string> = {
+  1: 'KDIGO AKI stage 1: creatinine 1.5 to 1.9 times baseline or a rise of 0.3 mg/dL',
+  2: 'KDIGO AKI stage 2: creatinine 2.0 to 2.9 times baseline',
+  3: 'KDIGO AKI stage 3: creatinine 3.0 times baseline or 4.0 mg/dL or more',
+};
+const NSAID_QUERY = {
+  kidney: 'NSAIDs in kidney disease: avoid prolonged use in CKD, avoid when creatinine clearance is below 30',
+  heartFailure: 'NSAIDs in heart failure: worsen symptoms, avoid or withdraw',
+  tripleWhammy: 'triple whammy: NSAID with an ACE inhibitor or ARB and a diuretic, acute kidney injury',
+};
+/** Renally cleared drugs the corpus names as "avoid below 30"; the others get the dosing-measure passage. */
+const LISTED_AVOID_BELOW_30 = ['nitrofurantoin', 'spironolactone'];
+const METFORMIN_QUERY = {
+  below30: 'metformin eGFR below 30: contraindicated, stop it',
+  from30to45: 'metformin eGFR 30 to 45: do not start; weigh benefits and risks of continuing',
+};
 const D7 = 7 * 24 * 3_600_000;
 
 export interface AkiResult {
@@ -72,7 +89,7 @@ export function akiRule(ctx: RuleContext): Finding[] {
         .join('\n'),
       evidence: [aki.latest.source, aki.baseline.source, ...risky.map((m) => m.source)],
       topics: ['aki', 'renal-dosing'],
-      query: 'acute kidney injury KDIGO creatinine rise nephrotoxic drugs',
+      query: AKI_STAGE_QUERY[aki.stage],
       suggestions: [suggest('order-creatinine')],
     }),
   ];
@@ -88,7 +105,7 @@ export function metforminRenal(ctx: RuleContext): Finding[] {
     const base = {
       evidence: [m.source, ...renal.source],
       topics: ['metformin' as const, 'egfr' as const, 'renal-dosing' as const, 'ckd' as const],
-      query: 'metformin eGFR below 30 contraindicated 30 to 45 do not start',
+      query: e < 30 ? METFORMIN_QUERY.below30 : METFORMIN_QUERY.from30to45,
     };
     if (m.draft && e < 45) {
       out.push(
@@ -147,23 +164,28 @@ export function nsaidRenal(ctx: RuleContext): Finding[] {
   for (const m of others) {
     if (!hasClass(m, 'nsaid')) continue;
     const reasons: string[] = [];
+    const queries: string[] = [];
     const evidence: Array<ResourceRef | undefined> = [m.source];
     if (renal && renal.egfr < 30) {
       reasons.push(`${labelShort(renal)} ${fmt(renal.egfr, 0)} is below 30`);
+      queries.push(NSAID_QUERY.kidney);
       evidence.push(...renal.source);
     }
     if (aki || akiConditions.length > 0) {
       reasons.push('acute kidney injury');
+      queries.push(NSAID_QUERY.kidney);
       evidence.push(aki?.latest.source, ...akiConditions.map((c) => c.source));
     }
     if (hf.length > 0) {
       reasons.push('heart failure');
+      queries.push(NSAID_QUERY.heartFailure);
       evidence.push(...hf.map((c) => c.source));
     }
     const ras = others.filter((o) => o !== m && (hasClass(o, 'ace-inhibitor') || hasClass(o, 'arb')));
     const diuretic = others.filter((o) => o !== m && hasClass(o, 'diuretic'));
     if (ras.length > 0 && diuretic.length > 0) {
       reasons.push('an ACE inhibitor/ARB plus a diuretic ("triple whammy")');
+      queries.push(NSAID_QUERY.tripleWhammy);
       evidence.push(ras[0].source, diuretic[0].source);
     }
     if (reasons.length === 0) continue;
@@ -175,7 +197,8 @@ export function nsaidRenal(ctx: RuleContext): Finding[] {
         detail: `NSAIDs reduce kidney blood flow and worsen heart failure. Present here: ${reasons.join('; ')}. Prefer another analgesic.`,
         evidence,
         topics: ['nsaid', 'ckd', 'renal-dosing', ...(aki ? (['aki'] as const) : [])],
-        query: 'NSAID chronic kidney disease heart failure avoid triple whammy ACE inhibitor diuretic',
+        // The first reason is the one the summary names, so its passage is the one cited.
+        query: queries[0],
         suggestions: m.draft
           ? [suggest('remove-draft-order', { targetRef: m.source, isRecommended: true })]
           : [suggest('review-medication')],
@@ -205,7 +228,9 @@ function renalDoseFinding(m: MedicationFact, renal: NonNullable<RuleContext['ren
     detail: `${renal.label}: ${fmt(renal.egfr, 0)} mL/min/1.73 m² (KDIGO G4–G5). Check the product's renal dosing before signing.`,
     evidence: [m.source, ...renal.source],
     topics: ['renal-dosing', 'ckd', 'egfr'],
-    query: `renal dose adjustment eGFR below 30 ${m.ingredients.join(' ')}`,
+    query: m.ingredients.some((i) => LISTED_AVOID_BELOW_30.includes(i))
+      ? `drugs to avoid at low clearance, creatinine clearance below 30 mL/min: ${m.ingredients.join(' ')}`
+      : 'which kidney measure to use for a dosing decision: an accurate eGFR near the threshold, labelled with its source',
     suggestions: [suggest('remove-draft-order', { targetRef: m.source })],
   });
 }

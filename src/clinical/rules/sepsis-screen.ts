@@ -40,7 +40,7 @@ export function sepsisScreen(ctx: RuleContext): Finding[] {
   const n2 = news2.total;
   const triggers: string[] = [];
   const evidence: Array<ResourceRef | undefined> = [];
-  const topics: Topic[] = ['sepsis', 'lactate'];
+  const topics: Topic[] = ['sepsis'];
   if (q !== null && q >= 2) {
     triggers.push(`qSOFA ${qsofa.total === null ? '≥' : ''}${q}`);
     evidence.push(...refs(qsofa));
@@ -67,11 +67,12 @@ export function sepsisScreen(ctx: RuleContext): Finding[] {
   evidence.push(...infections.map((c) => c.source), ...antibiotics.map((m) => m.source));
   const lactate = lab(s, 'lactate');
   const sbp = vital(s, 'systolicBP');
-  const critical =
-    (q !== null && q >= 2) ||
-    (n2 !== null && n2 >= 7) ||
-    (lactate?.value ?? 0) >= 4 ||
-    (sbp?.value ?? 999) < 90;
+  // Possible shock: the hour-1 bundle's hypotension or lactate ≥ 4 (§2.1). With a qSOFA ≥ 2 or NEWS2 ≥ 7
+  // sepsis counts as likely. Either calls for antimicrobials within the hour; otherwise it is "possible
+  // sepsis without shock", and the citation follows the same split.
+  const shock = (lactate?.value ?? 0) >= 4 || (sbp?.value ?? 999) < 90;
+  const critical = shock || (q !== null && q >= 2) || (n2 !== null && n2 >= 7);
+  if (shock) topics.push('shock');
   if (lactate) evidence.push(lactate.source);
   const suggestions = [
     ...(lactate ? [] : [suggest('order-lactate', { isRecommended: true })]),
@@ -96,7 +97,9 @@ export function sepsisScreen(ctx: RuleContext): Finding[] {
       ].join('\n'),
       evidence,
       topics,
-      query: 'sepsis screening positive lactate blood cultures antimicrobials within one hour fluids',
+      query: critical
+        ? 'septic shock or probable sepsis: antimicrobials immediately, within 1 hour of recognition'
+        : 'possible sepsis without shock: rapid assessment of infectious or non-infectious cause, antimicrobials within 3 hours',
       suggestions,
     }),
   ];

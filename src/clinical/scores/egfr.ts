@@ -1,6 +1,8 @@
 // eGFR, CKD-EPI 2021 creatinine equation without race (Inker et al., NEJM 2021; clinical-sources §1.9):
 // 142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^age × 1.012 [female]; κ 0.7/0.9, α −0.241/−0.302.
-// Adults (≥ 18) only; creatinine in mg/dL. The total is unrounded (round for display only).
+// Adults (≥ 18) only; creatinine in mg/dL. The total is a whole number, as laboratories report eGFR, and the
+// KDIGO category and every dosing threshold read that reported value; the unrounded result stays in the
+// components (2 decimals) for anyone checking the arithmetic.
 import type { ClinicalSnapshot, Score } from '../types.ts';
 import { lab } from './inputs.ts';
 
@@ -37,10 +39,16 @@ export function egfr(s: ClinicalSnapshot): Score {
   if (ageYears < 18)
     return { total: null, reason: 'CKD-EPI 2021 is validated for adults (18 and over) only.' };
   const value = ckdEpi2021(cr.value, ageYears, sex);
+  const reported = Math.round(value);
   return {
-    total: value,
-    components: { creatinineMgDl: cr.value, ageYears, female: sex === 'female' ? 1 : 0 },
-    band: kdigoCategory(value),
+    total: reported,
+    components: {
+      creatinineMgDl: cr.value,
+      ageYears,
+      female: sex === 'female' ? 1 : 0,
+      unrounded: Math.round(value * 100) / 100,
+    },
+    band: kdigoCategory(reported),
     evidence: [cr.source, ...(s.patient.source ? [s.patient.source] : [])],
   };
 }

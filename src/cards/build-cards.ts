@@ -143,7 +143,9 @@ function findingCard(f: Finding, input: CardInput): Card {
     // Rule text quotes FHIR display strings (drug and allergy names): treat it as plain text.
     f.detail ? escapeMarkdown(f.detail) : '',
     evidenceLine(f.evidence),
-    ...f.citations.map(citationMarkdown),
+    ...(f.citations.length
+      ? f.citations.map(citationMarkdown)
+      : ["*No guideline passage in CiteCare's corpus covers this rule yet: it rests on the record alone.*"]),
     footer(input),
   ]
     .filter(Boolean)

@@ -33,6 +33,7 @@ export const TOPICS = [
   'anaphylaxis',
   'drug-allergy',
   'penicillin-allergy',
+  'non-penicillin-allergy',
   'opioid-overdose',
   'oxygen-targets',
   'copd',

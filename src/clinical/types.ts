@@ -177,6 +177,11 @@ export interface Finding {
   topics: string[];
   /** Extra retrieval query text. */
   query?: string;
+  /**
+   * Cite only a passage carrying this topic. A rule sets it when a near miss would mislead (a
+   * penicillin passage for a sulfonamide allergy); with no such passage the card cites nothing.
+   */
+  citeOnly?: string;
   suggestions: CatalogueSuggestion[];
   /** Filled by the pipeline from retrieval; empty until then. */
   citations: Citation[];

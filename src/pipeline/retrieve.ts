@@ -41,7 +41,8 @@ export async function retrieveForAssessment(
   const findings = await Promise.all(
     assessment.findings.map(async (f) => {
       const text = f.query ?? `${f.summary} ${f.topics.join(' ')}`;
-      const hits = await index.search({ text, topics: f.topics, codes, k: 3 });
+      const found = await index.search({ text, topics: f.topics, codes, k: 3 });
+      const hits = f.citeOnly ? found.filter((h) => h.topics.includes(f.citeOnly!)) : found;
       for (const h of hits.slice(0, 2)) if (!passages.has(h.chunkId)) passages.set(h.chunkId, h);
       const top = hits[0];
       return top ? { ...f, citations: [citationForQuery(top, text)] } : f;

@@ -190,6 +190,18 @@ describe('pipeline citations: each finding cites its own passage', () => {
     });
   }
 
+  test('a finding the corpus does not cover cites nothing rather than a near miss', async () => {
+    for (const [file, id] of [
+      ['sulfonamide-allergy-cotrimoxazole.json', 'drug-allergy'],
+      ['duplicate-nsaid.json', 'duplicate-therapy'],
+    ]) {
+      const { findings } = await retrieve(file);
+      const f = findings.find((x) => x.id === id);
+      assert.ok(f, `${id} fires for ${file}`);
+      assert.deepEqual(f.citations, [], `${id} in ${file} cites ${f.citations[0]?.chunkId}`);
+    }
+  });
+
   for (const v of VARIANTS) {
     test(`variant: ${v.name} → ${v.chunkId}`, async () => {
       const { findings } = await retrieveForAssessment(index, v.snapshot, assess(v.snapshot), undefined);

@@ -49,6 +49,7 @@ export function finding(f: {
   topics: Topic[];
   query: string;
   suggestions?: CatalogueSuggestion[];
+  citeOnly?: Topic;
 }): Finding {
   const summary = f.summary.length > SUMMARY_MAX ? `${f.summary.slice(0, SUMMARY_MAX - 1)}…` : f.summary;
   return {
@@ -61,6 +62,7 @@ export function finding(f: {
     query: f.query,
     suggestions: f.suggestions ?? [],
     citations: [],
+    ...(f.citeOnly ? { citeOnly: f.citeOnly } : {}),
   };
 }
 

@@ -86,6 +86,8 @@ export function drugAllergy(ctx: RuleContext): Finding[] {
           evidence: [a.source, m.source],
           topics,
           query: allergyQuery(c, topics.includes('penicillin-allergy')),
+          // The corpus covers penicillin allergy only: other allergies cite nothing rather than it.
+          citeOnly: topics.includes('penicillin-allergy') ? 'penicillin-allergy' : 'non-penicillin-allergy',
           suggestions: [
             suggest('remove-draft-order', { targetRef: m.source, isRecommended: c.severity === 'critical' }),
           ],

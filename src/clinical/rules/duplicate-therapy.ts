@@ -39,6 +39,7 @@ export function duplicateTherapy(ctx: RuleContext): Finding[] {
           detail: `Draft: ${d.display}. ${o.draft ? 'Other draft' : 'Current'}: ${o.display}. Check that both are intended; if one replaces the other, stop the old one.`,
           evidence: [d.source, o.source],
           topics: ['duplicate-therapy'],
+          citeOnly: 'duplicate-therapy',
           query: `duplicate therapy ${shared[0] ?? groups[0]}`,
           suggestions: [suggest('remove-draft-order', { targetRef: d.source, isRecommended: true })],
         }),

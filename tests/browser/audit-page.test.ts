@@ -154,8 +154,9 @@ describe('auditor page in Chromium', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForFunction(() => document.querySelectorAll('#records tbody tr').length === 6);
     await page.locator('#records tbody tr button').first().click();
+    // The previous record's story is still on screen until the new one arrives: wait for this one's.
     await page.waitForFunction(() =>
-      /6\. Feedback/.test(document.querySelector('#detail')?.textContent ?? ''),
+      /Override reason/.test(document.querySelector('#detail')?.textContent ?? ''),
     );
     const story = (await page.textContent('#detail')) ?? '';
     assert.match(story, /overridden/);

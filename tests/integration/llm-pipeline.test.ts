@@ -201,6 +201,27 @@ describe('model chain through the CDS service', () => {
     assert.match(triage.detail ?? '', /no current vital signs: the safety floor could not be checked/);
   });
 
+  it('sends no identifier of the patient to the model, even inside a note', async () => {
+    fake.enqueue(jsonAnswer({ suggestedLevel: 2, expectedResources: [], redFlags: [], rationale: [] }));
+    const note =
+      'Alexandra Testperson (MRN-77812345, born 1959-03-14) phoned from 555-867-5309, lives at 12 Elm Street.';
+    await call(t, hookRequest('encounter-start', withNote(note)));
+    const sent = fake.requests.map((r) => r.rawBody).join('\n');
+    assert.ok(sent.length > 0);
+    for (const identifier of [
+      'Alexandra',
+      'Testperson',
+      'MRN-77812345',
+      '77812345',
+      '1959-03-14',
+      '555-867-5309',
+      'Elm Street',
+      PATIENT_ID,
+    ]) {
+      assert.ok(!sent.includes(identifier), `${identifier} reached the model`);
+    }
+  });
+
   it('falls back to deterministic cards when the model answers garbage', async () => {
     fake.enqueue({ content: '{"suggestedLevel": "two", oops' });
     const cards = await call(t, hookRequest('encounter-start', withNote('Third visit today.')));

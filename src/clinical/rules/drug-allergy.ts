@@ -49,9 +49,12 @@ export function allergyConflict(a: AllergyFact, m: MedicationFact): Conflict | u
  * penicillin label cites the risk tiers, which help judge how real the recorded allergy is. Other classes
  * name only their own class, so they never borrow a penicillin passage by wording alone.
  */
-function allergyQuery(c: Conflict, penicillin: boolean): string {
+function allergyQuery(c: Conflict, penicillin: boolean, criticality?: string): string {
   if (c.kind === 'cross-reactivity')
     return `cross-reactivity between penicillins and cephalosporins, similar side chains (${c.what})`;
+  // The quote is the sentence sharing most words with this text: name the tier the record suggests.
+  if (penicillin && criticality === 'high')
+    return 'penicillin allergy risk tiers: high risk covers anaphylaxis, positive skin test, recurrent reactions';
   if (penicillin) return 'penicillin allergy risk tiers: low, moderate and high risk histories';
   return `drug allergy ${c.kind}: ${c.what}`;
 }
@@ -85,7 +88,7 @@ export function drugAllergy(ctx: RuleContext): Finding[] {
               : `Recorded allergy: ${a.display}${crit}. Ordered: ${m.display}, which shares the ${c.kind === 'same drug' ? 'ingredient' : 'class'} ${c.what}.`,
           evidence: [a.source, m.source],
           topics,
-          query: allergyQuery(c, topics.includes('penicillin-allergy')),
+          query: allergyQuery(c, topics.includes('penicillin-allergy'), a.criticality),
           // The corpus covers penicillin allergy only: other allergies cite nothing rather than it.
           citeOnly: topics.includes('penicillin-allergy') ? 'penicillin-allergy' : 'non-penicillin-allergy',
           suggestions: [

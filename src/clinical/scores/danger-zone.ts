@@ -2,7 +2,7 @@
 // Age bands: < 3 months; 3 months to < 3 years; 3 to 8 years; over 8 years (adult limits). With an
 // unknown age the adult limits are used: they are the lowest, so the check is the most sensitive.
 import type { ClinicalSnapshot, ResourceRef, Score } from '../types.ts';
-import { uniqueRefs, vital } from './inputs.ts';
+import { criteriaScore, vital } from './inputs.ts';
 
 /** Versioned: the v5 table was not available when this was written (clinical-sources §5). */
 export const DANGER_ZONE_VERSION = 'ESI v4 (2012 handbook)';
@@ -54,23 +54,13 @@ export function dangerZone(s: ClinicalSnapshot): Score {
     partial.spo2 = spo2.value < band.spo2Below ? 1 : 0;
     evidence.push(spo2.source);
   } else missing.push('SpO2');
-  const sum = Object.values(partial).reduce((a, b) => a + b, 0);
   const notes = s.patient.ageMonths === null ? ['Age unknown: adult limits used.'] : [];
-  if (missing.length > 0) {
-    return {
-      total: null,
-      reason: `Danger-zone check incomplete (${band.label}); missing: ${missing.join(', ')}.`,
-      missing,
-      lowerBound: sum,
-      partial,
-      evidence: uniqueRefs(evidence),
-    };
-  }
-  return {
-    total: sum,
-    components: partial,
-    band: band.label,
-    evidence: uniqueRefs(evidence),
-    ...(notes.length > 0 ? { notes } : {}),
-  };
+  return criteriaScore({
+    partial,
+    missing,
+    evidence,
+    incomplete: (m) => `Danger-zone check incomplete (${band.label}); missing: ${m}.`,
+    band: () => band.label,
+    notes,
+  });
 }

@@ -1,5 +1,5 @@
 // Shared helpers for scores: read the latest plausible reading of a kind and remember its evidence.
-import type { ClinicalSnapshot, LabKind, Measurement, ResourceRef, VitalKind } from '../types.ts';
+import type { ClinicalSnapshot, LabKind, Measurement, ResourceRef, Score, VitalKind } from '../types.ts';
 
 export function vital(s: ClinicalSnapshot, kind: VitalKind): Measurement | undefined {
   return s.vitals[kind]?.latest;
@@ -13,6 +13,39 @@ export function uniqueRefs(refs: Iterable<ResourceRef | undefined>): ResourceRef
   const out = new Set<ResourceRef>();
   for (const r of refs) if (r) out.add(r);
   return [...out];
+}
+
+/**
+ * A score whose criteria each add points: the total when every criterion is known; otherwise null
+ * with the reason, the partial sum as a lower bound (rules may act on "at least 2") and what is missing.
+ */
+export function criteriaScore(c: {
+  partial: Record<string, number>;
+  missing: string[];
+  evidence: Array<ResourceRef | undefined>;
+  incomplete: (missing: string) => string;
+  band: (sum: number) => string;
+  notes?: string[];
+}): Score {
+  const sum = Object.values(c.partial).reduce((a, b) => a + b, 0);
+  const evidence = uniqueRefs(c.evidence);
+  if (c.missing.length > 0) {
+    return {
+      total: null,
+      reason: c.incomplete(c.missing.join(', ')),
+      missing: c.missing,
+      lowerBound: sum,
+      partial: c.partial,
+      evidence,
+    };
+  }
+  return {
+    total: sum,
+    components: c.partial,
+    band: c.band(sum),
+    evidence,
+    ...(c.notes && c.notes.length > 0 ? { notes: c.notes } : {}),
+  };
 }
 
 /** Consciousness as an ACVPU letter from AVPU, else from GCS (15 → A, 9–14 → C, ≤8 → U). */

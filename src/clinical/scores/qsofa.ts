@@ -1,7 +1,7 @@
 // qSOFA (Sepsis-3, JAMA 2016; clinical-sources §1.2): RR ≥ 22, SBP ≤ 100, altered mentation (ACVPU not
 // "alert", or GCS < 15). One point each; ≥ 2 is positive. A prognostic prompt, not a diagnosis.
 import type { ClinicalSnapshot, ResourceRef, Score } from '../types.ts';
-import { consciousness, uniqueRefs, vital } from './inputs.ts';
+import { consciousness, criteriaScore, vital } from './inputs.ts';
 
 export function qsofa(s: ClinicalSnapshot): Score {
   if (s.patient.ageYears !== null && s.patient.ageYears < 18) {
@@ -25,21 +25,11 @@ export function qsofa(s: ClinicalSnapshot): Score {
     partial.alteredMentation = mentation.level === 'A' ? 0 : 1;
     evidence.push(mentation.source);
   } else missing.push('mentation (ACVPU or GCS)');
-  const sum = Object.values(partial).reduce((a, b) => a + b, 0);
-  if (missing.length > 0) {
-    return {
-      total: null,
-      reason: `qSOFA needs all three criteria; missing: ${missing.join(', ')}.`,
-      missing,
-      lowerBound: sum,
-      partial,
-      evidence: uniqueRefs(evidence),
-    };
-  }
-  return {
-    total: sum,
-    components: partial,
-    band: sum >= 2 ? 'positive' : 'negative',
-    evidence: uniqueRefs(evidence),
-  };
+  return criteriaScore({
+    partial,
+    missing,
+    evidence,
+    incomplete: (m) => `qSOFA needs all three criteria; missing: ${m}.`,
+    band: (sum) => (sum >= 2 ? 'positive' : 'negative'),
+  });
 }

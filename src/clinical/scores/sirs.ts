@@ -1,7 +1,7 @@
 // SIRS (ACCP/SCCM 1992; clinical-sources §1.3): temperature > 38 or < 36 °C, HR > 90, RR > 20, WBC > 12 or
 // < 4 ×10³/µL. (PaCO2 and band forms are not in the snapshot; they can only add points.) ≥ 2 = SIRS.
 import type { ClinicalSnapshot, ResourceRef, Score } from '../types.ts';
-import { lab, uniqueRefs, vital } from './inputs.ts';
+import { criteriaScore, lab, vital } from './inputs.ts';
 
 export function sirs(s: ClinicalSnapshot): Score {
   // Children have age-specific SIRS limits (not in our sources), so the adult criteria are not applied.
@@ -31,21 +31,11 @@ export function sirs(s: ClinicalSnapshot): Score {
     partial.whiteCells = wbc.value > 12 || wbc.value < 4 ? 1 : 0;
     evidence.push(wbc.source);
   } else missing.push('white cell count');
-  const sum = Object.values(partial).reduce((a, b) => a + b, 0);
-  if (missing.length > 0) {
-    return {
-      total: null,
-      reason: `SIRS needs all four criteria; missing: ${missing.join(', ')}.`,
-      missing,
-      lowerBound: sum,
-      partial,
-      evidence: uniqueRefs(evidence),
-    };
-  }
-  return {
-    total: sum,
-    components: partial,
-    band: sum >= 2 ? 'positive' : 'negative',
-    evidence: uniqueRefs(evidence),
-  };
+  return criteriaScore({
+    partial,
+    missing,
+    evidence,
+    incomplete: (m) => `SIRS needs all four criteria; missing: ${m}.`,
+    band: (sum) => (sum >= 2 ? 'positive' : 'negative'),
+  });
 }

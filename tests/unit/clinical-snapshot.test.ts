@@ -5,39 +5,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { ageAt } from '../../src/clinical/snapshot/patient.ts';
 import { buildSnapshot } from '../../src/clinical/snapshot.ts';
 import { toCanonical } from '../../src/clinical/units.ts';
-
-const AT = new Date('2026-03-01T12:00:00Z');
-const ago = (mins: number) => new Date(AT.getTime() - mins * 60_000).toISOString();
-const patient: Resource = {
-  resourceType: 'Patient',
-  id: 'p1',
-  meta: { versionId: '3', lastUpdated: '2026-01-01T00:00:00Z' },
-  name: [{ family: 'Doe', given: ['Jane'] }],
-  identifier: [{ system: 'urn:mrn', value: 'MRN-123456' }],
-  telecom: [{ system: 'phone', value: '555-0100' }],
-  address: [{ line: ['1 Main Street'], postalCode: '02139' }],
-  gender: 'female',
-  birthDate: '1958-03-02',
-};
-
-function obs(
-  id: string,
-  code: string,
-  value: number,
-  unit: string,
-  mins = 30,
-  extra: Record<string, unknown> = {},
-): Resource {
-  return {
-    resourceType: 'Observation',
-    id,
-    status: 'final',
-    code: { coding: [{ system: 'http://loinc.org', code }] },
-    effectiveDateTime: ago(mins),
-    valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
-    ...extra,
-  } as Resource;
-}
+import { AT, ago, obs, patient } from './clinical-snapshot-fixtures.ts';
 
 describe('units', () => {
   test('°F → °C, lb → kg, creatinine µmol/L → mg/dL, glucose mmol/L → mg/dL', () => {

@@ -62,7 +62,8 @@ export const configSchema = z
     GUIDELINES_DIR: z.string().min(1).default('guidelines'),
     GUIDELINES_EXTRA_DIR: z.string().min(1).optional(),
 
-    DEMO_FHIR: z.enum(['on', 'off']).default('on'),
+    /** The embedded demo FHIR server (open, fictional data): on by default outside production only. */
+    DEMO_FHIR: z.enum(['on', 'off']).optional(),
     SMART_CLIENT_ID: z.string().min(1).optional(),
     SMART_CLIENT_SECRET: z.string().min(1).optional(),
     SMART_PRIVATE_JWKS_FILE: z.string().min(1).optional(),
@@ -111,14 +112,16 @@ export const configSchema = z
   .transform((c) => {
     const publicBaseUrl = (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
     const llmProvider = c.LLM_PROVIDER ?? (c.OPENAI_API_KEY ? 'openai' : 'none');
+    const demoFhir = c.DEMO_FHIR ?? (c.NODE_ENV === 'production' ? 'off' : 'on');
     return {
       ...c,
       PUBLIC_BASE_URL: publicBaseUrl,
       LLM_PROVIDER: llmProvider,
       SMART_ALLOWED_ISSUERS: c.SMART_ALLOWED_ISSUERS ?? [`${publicBaseUrl}/fhir`],
+      DEMO_FHIR: demoFhir,
       SMART_OPEN_SERVERS:
         c.SMART_OPEN_SERVERS ??
-        (c.DEMO_FHIR === 'on' && c.NODE_ENV !== 'production' ? [`${publicBaseUrl}/fhir`] : []),
+        (demoFhir === 'on' && c.NODE_ENV !== 'production' ? [`${publicBaseUrl}/fhir`] : []),
     };
   });
 

@@ -171,7 +171,8 @@ function triageCard(input: CardInput): Card {
   parts.push(evidenceLine(t.evidence));
   const advice = input.advice.triage;
   if (input.advice.status === 'ok' && advice) {
-    if (advice.rationale.length)
+    // When the floor overrode the model, its rationale argued for a level that was not kept.
+    if (advice.rationale.length && t.basis !== 'floor-override')
       parts.push(`**Model rationale (verified)**\n\n${advice.rationale.map(statementLine).join('\n')}`);
     if (advice.redFlags.length)
       parts.push(`**Red flags (verified)**\n\n${advice.redFlags.map(statementLine).join('\n')}`);

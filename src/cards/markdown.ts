@@ -4,8 +4,21 @@ import type { Citation } from '../clinical/types.ts';
 
 const SPECIAL = /[\\`*_{}[\]()#+!|<>~]/g;
 
+// URL- and e-mail-shaped text would be auto-linked by GitHub-Flavored Markdown even when escaped.
+const LINKISH = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+/gi;
+
+/** Text from FHIR or a model, made inert: no links, images, HTML, headings or line breaks. */
 export function escapeMarkdown(s: string): string {
-  return s.replace(SPECIAL, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  const flat = s.replace(/[\r\n\u2028\u2029]+/g, ' ');
+  let out = '';
+  let last = 0;
+  for (const m of flat.matchAll(LINKISH)) {
+    out += flat.slice(last, m.index).replace(SPECIAL, (c) => `\\${c}`);
+    // A code span is never auto-linked; backticks inside it are dropped.
+    out += `\`${m[0].replace(/`/g, '')}\``;
+    last = m.index + m[0].length;
+  }
+  return out + flat.slice(last).replace(SPECIAL, (c) => `\\${c}`);
 }
 
 /** One line per citation: the exact quote, then where it comes from, linked. */

@@ -51,8 +51,11 @@ export function snapshotHash(snapshot: ClinicalSnapshot): string {
 
 const ms = (from: number) => Math.round(performance.now() - from);
 
+/** The core vital signs a triage floor reads; a weight or a pain score alone is not enough. */
 function hasVitalSigns(snapshot: ClinicalSnapshot): boolean {
-  return Object.values(snapshot.vitals).some((series) => series?.latest !== undefined);
+  return (['heartRate', 'respiratoryRate', 'systolicBP', 'spo2'] as const).every(
+    (kind) => snapshot.vitals[kind]?.latest !== undefined,
+  );
 }
 
 /**

@@ -217,9 +217,10 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
           outcomeTimestamp: f.outcomeTimestamp,
         });
       }
+      runtime.health.auditWrite(true);
     } catch (err) {
       request.log.error({ err }, 'feedback could not be stored');
-      runtime.health.auditWritable = false;
+      runtime.health.auditWrite(false);
       return sendOutcome(
         reply,
         503,

@@ -9,7 +9,7 @@ export const healthRoutes: FastifyPluginAsync<{ runtime: Runtime }> = async (app
   app.get('/readyz', async (_request, reply) => {
     let auditOk = false;
     try {
-      auditOk = runtime.health.auditWritable && (await runtime.audit.healthy());
+      auditOk = await runtime.health.auditWritable(() => runtime.audit.healthy());
     } catch {
       auditOk = false;
     }

@@ -14,9 +14,25 @@ import { createPipeline } from '../pipeline/run.ts';
 import type { RunPipeline } from '../pipeline/types.ts';
 import { loadOrCreateDemoClient } from './demo-client.ts';
 
-export interface Health {
-  /** False after a failed audit write until the next successful one (drives /readyz). */
-  auditWritable: boolean;
+/** Readiness: red after a failed audit write, green again after a successful write or probe. */
+export class Health {
+  private failedAt: number | undefined;
+  constructor(private readonly now: () => number = Date.now) {}
+
+  auditWrite(ok: boolean): void {
+    this.failedAt = ok ? undefined : this.now();
+  }
+
+  /**
+   * Whether the audit store can be written. After a failure the store is probed again once the
+   * failure is 30 s old, so an instance the load balancer stopped sending traffic to can recover.
+   */
+  async auditWritable(probe: () => Promise<boolean>): Promise<boolean> {
+    if (this.failedAt !== undefined && this.now() - this.failedAt < 30_000) return false;
+    const ok = await probe().catch(() => false);
+    this.auditWrite(ok);
+    return ok;
+  }
 }
 
 export interface Runtime {
@@ -59,7 +75,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     cdsClients.push({ iss: demo.iss, jwks: demo.jwks as CdsClient['jwks'], allowedJku: [] });
   }
   const replayCache = overrides.replayCache ?? createReplayCache(config.REDIS_URL);
-  const health: Health = { auditWritable: true };
+  const health = new Health();
 
   const pipeline = createPipeline({
     config,
@@ -67,9 +83,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     guidelines,
     advisor,
     audit,
-    onAuditHealth: (ok) => {
-      health.auditWritable = ok;
-    },
+    onAuditHealth: (ok) => health.auditWrite(ok),
   });
 
   const runtime: Runtime = {

@@ -106,6 +106,8 @@ describe('model chain through the CDS service', () => {
     const triage = cards.find((c) => /acuity ESI/.test(c.summary))!;
     assert.match(triage.summary, /ESI [12]\b/);
     assert.match(triage.detail ?? '', /floor overrides the model/);
+    // The rationale argued for the level that was not kept: it is not shown as if it were.
+    assert.doesNotMatch(triage.detail ?? '', /Vital signs were recorded/);
     assert.match(triage.source.label, /model fake-model, prompt triage-rationale@1/);
   });
 
@@ -116,7 +118,7 @@ describe('model chain through the CDS service', () => {
       const chunk = chunkIn(text);
       assert.ok(chunk, 'the request carries guideline passages');
       return jsonAnswer({
-        suggestedLevel: 2,
+        suggestedLevel: 1,
         expectedResources: ['labs'],
         redFlags: [{ text: 'Invented finding from E999.', evidence: ['E999'], citations: [] }],
         rationale: [

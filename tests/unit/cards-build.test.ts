@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildCards, modelLabel } from '../../src/cards/build-cards.ts';
 import { cdsResponseSchema } from '../../src/cards/card-schema.ts';
-import { summaryText } from '../../src/cards/markdown.ts';
+import { escapeMarkdown, summaryText } from '../../src/cards/markdown.ts';
 import type { Assessment, Finding, TriageResult } from '../../src/clinical/types.ts';
 import type { AdviceResult } from '../../src/llm/types.ts';
 
@@ -136,6 +136,18 @@ describe('cards', () => {
     assert.ok(!/[^\\]<img/.test(detail), 'raw HTML is escaped');
     assert.match(detail, /1 model statement\(s\) withheld/);
     assert.match(cards[0].source.label, /model test-model, prompt patient-summary@1/);
+  });
+
+  it('keeps URLs, e-mail addresses and line breaks in untrusted text from becoming links or structure', () => {
+    const text = escapeMarkdown(
+      'See https://evil.example/x or www.evil.example, mail a@evil.example\r# Heading\u2028---',
+    );
+    assert.ok(!/[^`]https:\/\/evil/.test(text), text);
+    assert.match(text, /`https:\/\/evil\.example\/x`/);
+    assert.match(text, /`www\.evil\.example,`/);
+    assert.match(text, /`a@evil\.example`/);
+    assert.ok(!/[\r\n\u2028]/.test(text));
+    assert.match(text, /\\# Heading/);
   });
 
   it('says plainly when the model did not take part', () => {

@@ -103,12 +103,17 @@ export async function runAssessCli(args: string[], io: CliIo): Promise<number> {
   const patient = resources.find((r) => r.resourceType === 'Patient');
 
   const audit = await openAuditStore('sqlite::memory:');
+  const advisor = createAdvisor(io.config);
   try {
     const pipeline = createPipeline({
-      config: io.config,
+      // A command line is not an EHR waiting on a hook: give the model its whole timeout.
+      config: {
+        ...io.config,
+        HOOK_BUDGET_MS: Math.max(io.config.HOOK_BUDGET_MS, io.config.LLM_TIMEOUT_MS + 1000),
+      },
       clock: fixedClock(at.toISOString()),
       guidelines: await createGuidelineIndex(guidelineIndexOptions(io.config)),
-      advisor: createAdvisor(io.config),
+      advisor,
       audit,
     });
     const result = await pipeline({
@@ -125,6 +130,8 @@ export async function runAssessCli(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(values.json ? `${JSON.stringify(assessmentJson(result), null, 2)}\n` : text(result));
     return 0;
   } finally {
+    // Let a model call that missed the budget finish, so the process can exit.
+    await (advisor as { settle?: () => Promise<void> }).settle?.();
     await audit.close();
   }
 }

@@ -5,24 +5,36 @@ import { RULES } from './rules/index.ts';
 import { cha2ds2Vasc } from './scores/cha2ds2-vasc.ts';
 import { dangerZone } from './scores/danger-zone.ts';
 import { egfr } from './scores/egfr.ts';
+import { explainUnusable } from './scores/inputs.ts';
 import { news2 } from './scores/news2.ts';
 import { qsofa } from './scores/qsofa.ts';
 import { shockIndex } from './scores/shock-index.ts';
 import { sirs } from './scores/sirs.ts';
 import { triageFloor } from './triage-floor.ts';
-import type { Assessment, ClinicalSnapshot, Finding, Severity } from './types.ts';
+import type { Assessment, ClinicalSnapshot, Finding, LabKind, Score, Severity, VitalKind } from './types.ts';
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
+/** The measured inputs of each score: an implausible newest reading of one is named in its reason. */
+const SCORE_INPUTS = {
+  news2: ['respiratoryRate', 'spo2', 'systolicBP', 'heartRate', 'temperature', 'avpu', 'gcs'],
+  qsofa: ['respiratoryRate', 'systolicBP', 'avpu', 'gcs'],
+  sirs: ['temperature', 'heartRate', 'respiratoryRate', 'wbc'],
+  shockIndex: ['heartRate', 'systolicBP'],
+  egfr: ['creatinine'],
+  dangerZone: ['heartRate', 'respiratoryRate', 'spo2'],
+} as const satisfies Record<string, ReadonlyArray<VitalKind | LabKind>>;
+
 export function computeScores(s: ClinicalSnapshot): RuleContext['scores'] {
+  const x = (score: Score, key: keyof typeof SCORE_INPUTS) => explainUnusable(score, s, SCORE_INPUTS[key]);
   return {
-    news2: news2(s),
-    qsofa: qsofa(s),
-    sirs: sirs(s),
-    shockIndex: shockIndex(s),
+    news2: x(news2(s), 'news2'),
+    qsofa: x(qsofa(s), 'qsofa'),
+    sirs: x(sirs(s), 'sirs'),
+    shockIndex: x(shockIndex(s), 'shockIndex'),
     cha2ds2vasc: cha2ds2Vasc(s),
-    egfr: egfr(s),
-    dangerZone: dangerZone(s),
+    egfr: x(egfr(s), 'egfr'),
+    dangerZone: x(dangerZone(s), 'dangerZone'),
   };
 }
 

@@ -31,7 +31,6 @@ export const LOINC = {
   skinTemperature: '39106-0',
   spo2PulseOximetry: '59408-5',
   sao2: '2708-6',
-  so2Blood: '20564-1',
   inhaledO2Concentration: '3150-0',
   inhaledO2Flow: '3151-8',
   gcsTotal: '9269-2',
@@ -150,15 +149,19 @@ export const CONDITION_GROUPS = {
   },
   diabetes: {
     codes: [SNOMED.diabetes, SNOMED.diabetesType2, SNOMED.diabetesType1, SNOMED.diabeticKetoacidosis],
-    text: /diabetes|diabetic/i,
+    // Diabetes mellitus only: prediabetes, gestational diabetes and diabetes insipidus are not the D of
+    // CHA2DS2-VASc (§1.6), so the text match stops at them (code matches are exact anyway).
+    text: /^(?!.*\b(pre-?diabet|gestational diabet|diabetes insipidus))(?=.*\b(diabetes|diabetic)).*/i,
   },
   strokeTia: {
     codes: [SNOMED.stroke, SNOMED.tia],
     text: /stroke|cerebral infarction|transient ischa?emic attack|\btia\b|thromboembol|cerebrovascular accident/i,
   },
   vascularDisease: {
-    codes: [SNOMED.myocardialInfarction, SNOMED.peripheralArterialDisease, SNOMED.coronaryHeartDisease],
-    text: /myocardial infarction|peripheral arter|aortic plaque|coronary (heart|artery) disease/i,
+    // §1.6 defines V as prior MI, peripheral artery disease or aortic plaque; coronary disease without an
+    // infarction is not in that list, so it is not counted.
+    codes: [SNOMED.myocardialInfarction, SNOMED.peripheralArterialDisease],
+    text: /myocardial infarction|peripheral arter|aortic plaque/i,
   },
   ckd: {
     codes: [

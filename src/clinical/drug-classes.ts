@@ -25,6 +25,8 @@ export const DRUG_CLASSES = [
   'arb',
   'potassium-sparing-diuretic',
   'potassium-supplement',
+  /** Raises potassium without being a diuretic or supplement (trimethoprim). */
+  'potassium-raising',
   'diuretic',
   'qt-prolonging',
   'serotonergic',
@@ -50,10 +52,11 @@ export const DRUG_CLASSES = [
 export type DrugClass = (typeof DRUG_CLASSES)[number];
 
 const byCode = new Map<string, Ingredient>();
-const byName = new Map<string, Ingredient>();
+/** A brand may name a combination (co-trimoxazole), so a name maps to every ingredient it stands for. */
+const byName = new Map<string, Ingredient[]>();
 for (const ing of INGREDIENTS) {
   for (const c of [...(ing.rxcui ?? []), ...(ing.scd ?? [])]) byCode.set(c, ing);
-  for (const n of [ing.key, ...(ing.names ?? [])]) byName.set(n, ing);
+  for (const n of [ing.key, ...(ing.names ?? [])]) byName.set(n, [...(byName.get(n) ?? []), ing]);
 }
 
 export interface DrugMatch {
@@ -76,11 +79,9 @@ export function classifyDrug(codes: readonly string[], texts: readonly string[])
   for (const t of texts) {
     const words = t.toLowerCase().match(WORD) ?? [];
     for (let i = 0; i < words.length; i++) {
-      const one = byName.get(words[i]);
-      if (one) found.set(one.key, one);
+      for (const one of byName.get(words[i]) ?? []) found.set(one.key, one);
       if (i + 1 < words.length) {
-        const two = byName.get(`${words[i]} ${words[i + 1]}`);
-        if (two) found.set(two.key, two);
+        for (const two of byName.get(`${words[i]} ${words[i + 1]}`) ?? []) found.set(two.key, two);
       }
     }
   }

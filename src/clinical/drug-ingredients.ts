@@ -103,7 +103,13 @@ export const INGREDIENTS: readonly Ingredient[] = [
     classes: ['sulfonamide-antibiotic', 'antibacterial'],
   },
   { key: 'sulfadiazine', classes: ['sulfonamide-antibiotic', 'antibacterial'] },
-  { key: 'trimethoprim', classes: ['antibacterial'] },
+  // Trimethoprim raises potassium (§2.8); the co-trimoxazole brands name both of its ingredients.
+  {
+    key: 'trimethoprim',
+    rxcui: ['10829'],
+    names: ['bactrim', 'septra', 'co-trimoxazole'],
+    classes: ['antibacterial', 'potassium-raising'],
+  },
   { key: 'ciprofloxacin', rxcui: ['2551'], classes: ['antibacterial', 'qt-prolonging', 'cyp1a2-inhibitor'] },
   { key: 'levofloxacin', rxcui: ['82122'], classes: ['antibacterial', 'qt-prolonging'] },
   { key: 'moxifloxacin', rxcui: ['139462'], classes: ['antibacterial', 'qt-prolonging'] },

@@ -24,7 +24,7 @@ export const LOINC_KIND: ReadonlyMap<string, KindRef> = new Map<string, KindRef>
   [LOINC.coreTemperature, v('temperature')],
   [LOINC.spo2PulseOximetry, v('spo2')],
   [LOINC.sao2, v('spo2')],
-  [LOINC.so2Blood, v('spo2')],
+  // 20564-1 (oxygen saturation in blood) is left out: it may be a venous sample, which is not SpO2.
   [LOINC.inhaledO2Concentration, v('inspiredOxygen')],
   [LOINC.inhaledO2Flow, v('oxygenFlow')],
   [LOINC.gcsTotal, v('gcs')],
@@ -104,11 +104,16 @@ export const WINDOW_MS: Record<MeasureKind, number> = {
   hba1c: 180 * 24 * HOUR,
 };
 
-/** Inclusive plausible range in canonical units; outside it a reading is recorded but never scored. */
+/**
+ * Inclusive plausible range in canonical units; outside it a reading is recorded but never scored. The
+ * minimums are what can really be recorded in a deteriorating patient: apnoea (RR 0), a heart rate of 1+
+ * and a systolic BP from 20 mmHg are scored, not dropped. A heart rate of 0 is flagged (no pulse is an
+ * arrest, not a vital sign), as are 55 °C or an SpO2 of 130 %.
+ */
 export const PLAUSIBLE: Partial<Record<MeasureKind, readonly [number, number]>> = {
-  heartRate: [20, 300],
-  respiratoryRate: [1, 80],
-  systolicBP: [40, 300],
+  heartRate: [1, 300],
+  respiratoryRate: [0, 80],
+  systolicBP: [20, 300],
   diastolicBP: [10, 200],
   temperature: [25, 45],
   spo2: [40, 100],
@@ -143,7 +148,11 @@ export function implausibleReason(kind: MeasureKind, value: number, unit: string
   return undefined;
 }
 
+/**
+ * Rounds half away from zero at `digits` decimals. The nudge makes decimal halves that binary floating point
+ * stores just below the half (38.05 is 38.04999…) round up as written; it is far below any device precision.
+ */
 export function round(x: number, digits = 1): number {
   const f = 10 ** digits;
-  return Math.round(x * f) / f;
+  return (Math.sign(x) * Math.round(Math.abs(x) * f * (1 + 1e-12))) / f;
 }

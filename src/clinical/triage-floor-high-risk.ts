@@ -47,12 +47,17 @@ export function highRiskRules(s: ClinicalSnapshot, scores: FloorScores, add: Add
     add('altered-mentation', 2, what, [mind.source]);
   }
   const n2 = scores.news2;
-  if (n2.total !== null && n2.total >= 5) {
+  // A missing parameter can only add points, so a partial sum of 5 or more already meets the threshold.
+  const n2Total = n2.total ?? n2.lowerBound ?? 0;
+  if (n2Total >= 5) {
+    const risk = n2Total >= 7 ? 'high' : 'medium';
     add(
       'news2-5-or-more',
       2,
-      `NEWS2 is ${n2.total} (${n2.total >= 7 ? 'high' : 'medium'} clinical risk)`,
-      n2.evidence,
+      n2.total === null
+        ? `NEWS2 at least ${n2Total} (${risk} clinical risk; ${(n2.missing ?? []).join(', ')} missing)`
+        : `NEWS2 is ${n2Total} (${risk} clinical risk)`,
+      evidenceOf(n2),
     );
   }
   const n2c = components(n2);
@@ -86,7 +91,7 @@ export function highRiskRules(s: ClinicalSnapshot, scores: FloorScores, add: Add
     ]);
   }
   const si = scores.shockIndex;
-  if (si.total !== null && si.total >= 1.0)
+  if (si.total !== null && si.band === 'high')
     add('shock-index-1', 2, `Shock index ${fmt(si.total, 2)} is 1.0 or more`, si.evidence);
   if (temp && ageMonths !== null && ageMonths < 1 && temp.value >= 38.0) {
     add('febrile-neonate', 2, `Temperature ${fmt(temp.value)} °C in an infant under 1 month`, [

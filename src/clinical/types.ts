@@ -63,8 +63,13 @@ export interface Measurement {
 }
 
 export interface Series {
-  /** The latest plausible reading within the window before `at`, if any. */
+  /** The newest reading within the window before `at`, when it is plausible. */
   latest?: Measurement;
+  /**
+   * The newest reading within the window when it is implausible: it is not scored, and no older reading
+   * stands in for it (an extreme value must not be replaced silently by an earlier normal one).
+   */
+  unusable?: Measurement;
   /** Older readings (and implausible ones), newest first; feed trends and the SMART charts. */
   history: Measurement[];
 }

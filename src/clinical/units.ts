@@ -36,10 +36,16 @@ export const CANONICAL_UNIT: Record<MeasureKind, string> = {
 
 /** Creatinine: 1 mg/dL = 88.4 µmol/L (clinical-sources §1.9). */
 export const CREATININE_UMOL_PER_MGDL = 88.4;
-/** Glucose: 1 mmol/L = 18.016 mg/dL (molar mass 180.16 g/mol). */
-export const GLUCOSE_MGDL_PER_MMOL = 18.016;
-/** Lactate: 1 mmol/L = 9.008 mg/dL (molar mass 90.08 g/mol). */
-export const LACTATE_MGDL_PER_MMOL = 9.008;
+/**
+ * Glucose: 1 mmol/L = 18 mg/dL, the clinical convention behind the sheet's paired thresholds (70 mg/dL ≈
+ * 3.9 mmol/L, 54 mg/dL = 3.0 mmol/L); the molar-mass 18.016 would move a 3.0 mmol/L meter reading across 54.
+ */
+export const GLUCOSE_MGDL_PER_MMOL = 18;
+/**
+ * Lactate: 1 mmol/L = 9 mg/dL, so the sheet's pairs hold exactly (18 mg/dL = 2 mmol/L, 36 mg/dL = 4 mmol/L);
+ * the molar-mass 9.008 would put 36 mg/dL just under the lactate ≥ 4 threshold.
+ */
+export const LACTATE_MGDL_PER_MMOL = 9;
 
 type Converter = (v: number) => number;
 const same: Converter = (v) => v;

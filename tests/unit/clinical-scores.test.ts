@@ -81,8 +81,11 @@ describe('ESI danger-zone vitals (v4)', () => {
     assert.equal(dangerZoneBand(3).heartRateAbove, 160);
     assert.equal(dangerZoneBand(35).respiratoryRateAbove, 40);
     assert.equal(dangerZoneBand(36).heartRateAbove, 140);
-    assert.equal(dangerZoneBand(107).respiratoryRateAbove, 30);
-    assert.equal(dangerZoneBand(108).heartRateAbove, 100);
+    assert.equal(dangerZoneBand(95).respiratoryRateAbove, 30);
+    // Adult limits from the 8th birthday (§1.5 ">8 years" read as 8 and over).
+    assert.equal(dangerZoneBand(96).heartRateAbove, 100);
+    assert.equal(dangerZoneBand(96).respiratoryRateAbove, 20);
+    assert.equal(dangerZoneBand(107).heartRateAbove, 100);
     assert.equal(dangerZoneBand(null).heartRateAbove, 100);
   });
   test('a limit itself is not exceeded; one above is', () => {
@@ -126,13 +129,14 @@ describe('eGFR CKD-EPI 2021', () => {
     assert.ok(r.total !== null);
     assert.equal(r.total, 75);
     assert.equal(r.components.unrounded, 75.5);
-    // The KDIGO band follows the reported value: 59.6 is reported as 60, which is G2, not G3a.
-    const cr = [1.0, 1.05, 1.1, 1.2, 1.3].map((c) =>
-      egfr(snapshot({ labs: { creatinine: c }, ageYears: 70 })),
-    );
-    for (const e of cr) {
+    // The KDIGO band follows the unrounded value (§1.9: round only for display), not the whole number.
+    const cr = [1.0, 1.05, 1.1, 1.2, 1.3].map((c) => ({
+      c,
+      e: egfr(snapshot({ labs: { creatinine: c }, ageYears: 70 })),
+    }));
+    for (const { c, e } of cr) {
       assert.ok(e.total !== null && Number.isInteger(e.total), JSON.stringify(e));
-      assert.equal(e.band, kdigoCategory(e.total));
+      assert.equal(e.band, kdigoCategory(ckdEpi2021(c, 70, 'female')));
     }
   });
   test('KDIGO categories', () => {

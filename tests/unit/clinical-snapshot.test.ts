@@ -16,7 +16,7 @@ describe('units', () => {
     const c = toCanonical('creatinine', 88.4, 'umol/L');
     assert.ok(c.ok && Math.abs(c.value - 1) < 1e-9 && c.unit === 'mg/dL');
     const g = toCanonical('glucose', 5, 'mmol/L');
-    assert.ok(g.ok && Math.abs(g.value - 90.08) < 0.01);
+    assert.ok(g.ok && Math.abs(g.value - 90) < 1e-9);
   });
   test('an unknown unit is refused, never guessed', () => {
     const r = toCanonical('potassium', 5, 'mg/dL');
@@ -124,13 +124,24 @@ describe('observations', () => {
 
   test('implausible values are kept in history with a reason and never chosen as latest', () => {
     const s = buildSnapshot(
-      [patient, obs('hr0', '8867-4', 0, '/min', 5), obs('hr1', '8867-4', 72, '/min', 50)],
+      [patient, obs('hr0', '8867-4', 0, '/min', 50), obs('hr1', '8867-4', 72, '/min', 5)],
       { at: AT },
     );
     assert.equal(s.vitals.heartRate?.latest?.value, 72);
     const bad = s.vitals.heartRate?.history.find((m) => m.source === 'Observation/hr0');
     assert.match(bad?.implausible ?? '', /plausible range/);
     assert.ok(s.warnings.some((w) => w.includes('Observation/hr0')));
+  });
+
+  test('an implausible newest reading leaves no latest value: an older normal one never stands in', () => {
+    const s = buildSnapshot(
+      [patient, obs('hr0', '8867-4', 0, '/min', 5), obs('hr1', '8867-4', 72, '/min', 50)],
+      { at: AT },
+    );
+    assert.equal(s.vitals.heartRate?.latest, undefined);
+    assert.equal(s.vitals.heartRate?.unusable?.source, 'Observation/hr0');
+    assert.equal(s.vitals.heartRate?.history.length, 2);
+    assert.ok(s.warnings.some((w) => w.includes('older heartRate readings are not scored')));
   });
 
   test('entered-in-error observations and readings after `at` are ignored', () => {

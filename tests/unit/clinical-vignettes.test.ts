@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import type { Resource } from '@medplum/fhirtypes';
 import { assess } from '../../src/clinical/assess.ts';
 import { buildSnapshot } from '../../src/clinical/snapshot.ts';
-import type { Assessment, Score } from '../../src/clinical/types.ts';
+import type { Assessment, Score, Series } from '../../src/clinical/types.ts';
 import { readBundleFile } from '../../src/fhir/bundle-file.ts';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'vignettes');
@@ -30,6 +30,7 @@ interface ManifestEntry {
     triageRules?: string[];
     warnings?: string[];
     latest?: Record<string, number>;
+    unusable?: string[];
     pregnant?: boolean;
     tentativeConditions?: number;
   };
@@ -124,6 +125,13 @@ describe('clinical vignettes', () => {
           (snapshot.labs as Record<string, { latest?: { value: number } }>)[kind]?.latest;
         assert.ok(m, `latest ${kind}`);
         assert.ok(Math.abs(m.value - value) < 0.05, `${kind} ${m.value} ≈ ${value}`);
+      }
+      for (const kind of e.unusable ?? []) {
+        const series =
+          (snapshot.vitals as Record<string, Series | undefined>)[kind] ??
+          (snapshot.labs as Record<string, Series | undefined>)[kind];
+        assert.equal(series?.latest, undefined, `no latest ${kind}`);
+        assert.match(series?.unusable?.implausible ?? '', /plausible range/);
       }
       if (e.pregnant !== undefined) assert.equal(snapshot.patient.pregnant, e.pregnant);
       if (e.tentativeConditions !== undefined) {

@@ -1,5 +1,5 @@
 // What every rule receives, and the one way to build a Finding (so summaries stay short and topics valid).
-import { egfr as egfrScore } from '../scores/egfr.ts';
+import { egfr as egfrScore, exactEgfr } from '../scores/egfr.ts';
 import { lab } from '../scores/inputs.ts';
 import { isTopic, type Topic } from '../topics.ts';
 import type {
@@ -16,7 +16,7 @@ import type {
 export interface RuleContext {
   snapshot: ClinicalSnapshot;
   scores: Assessment['scores'] & { dangerZone: Score };
-  /** Kidney function for dosing rules: CKD-EPI 2021 when computable, else a reported eGFR. */
+  /** Kidney function for dosing rules (unrounded): CKD-EPI 2021 when computable, else a reported eGFR. */
   renal?: { egfr: number; source: ResourceRef[]; label: string };
   active: MedicationFact[];
   drafts: MedicationFact[];
@@ -26,8 +26,9 @@ export type Rule = (ctx: RuleContext) => Finding[];
 
 export function renalFunction(s: ClinicalSnapshot, computed: Score = egfrScore(s)): RuleContext['renal'] {
   if (computed.total !== null) {
+    // Thresholds read the unrounded value (§1.9: round only for display); the total is the reported integer.
     return {
-      egfr: computed.total,
+      egfr: exactEgfr(computed) ?? computed.total,
       source: computed.evidence,
       label: 'eGFR (CKD-EPI 2021, computed from creatinine)',
     };

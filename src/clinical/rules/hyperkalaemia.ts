@@ -6,7 +6,14 @@ import { lab } from '../scores/inputs.ts';
 import type { Finding } from '../types.ts';
 import { finding, hasClass, type RuleContext } from './context.ts';
 
-const CAUSES = ['ace-inhibitor', 'arb', 'potassium-sparing-diuretic', 'potassium-supplement', 'nsaid'];
+const CAUSES = [
+  'ace-inhibitor',
+  'arb',
+  'potassium-sparing-diuretic',
+  'potassium-supplement',
+  'potassium-raising',
+  'nsaid',
+] as const;
 
 export function hyperkalaemiaBand(k: number): 'severe' | 'moderate' | 'mild' | undefined {
   if (k >= 6.5) return 'severe';
@@ -20,9 +27,7 @@ export function hyperkalaemia(ctx: RuleContext): Finding[] {
   if (!k) return [];
   const band = hyperkalaemiaBand(k.value);
   if (!band) return [];
-  const causes = ctx.active.filter(
-    (m) => CAUSES.some((c) => hasClass(m, c)) || m.ingredients.includes('trimethoprim'),
-  );
+  const causes = ctx.active.filter((m) => CAUSES.some((c) => hasClass(m, c)));
   const ecg = band !== 'mild';
   return [
     finding({

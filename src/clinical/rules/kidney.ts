@@ -3,6 +3,7 @@
 import { suggest } from '../actions.ts';
 import { conditionsIn } from '../conditions-query.ts';
 import { fmt } from '../format.ts';
+import { egfrText } from '../scores/egfr.ts';
 import type { Finding, Measurement, MedicationFact, ResourceRef } from '../types.ts';
 import { finding, hasClass, type RuleContext } from './context.ts';
 
@@ -33,6 +34,15 @@ export interface AkiResult {
   criterion: string;
 }
 
+/**
+ * KDIGO thresholds are inclusive ("1.5×", "3.0×", "≥ 4.0 mg/dL"), but 1.65 / 1.1 is 1.4999… in binary
+ * floating point. Every AKI comparison goes through this one tolerance, far below any reported precision.
+ */
+const TOLERANCE = 1e-9;
+function atLeast(value: number, threshold: number): boolean {
+  return value >= threshold - TOLERANCE;
+}
+
 /** KDIGO creatinine criteria on the snapshot's series (no urine output in the snapshot). */
 export function detectAki(
   latest: Measurement | undefined,
@@ -51,15 +61,15 @@ export function detectAki(
   }
   const ratio = min7d ? latest.value / min7d.value : 0;
   const rise = min48 ? latest.value - min48.value : 0;
-  if (ratio < 1.5 && rise < 0.3 - 1e-9) return undefined;
-  const baseline = ratio >= 1.5 ? min7d! : min48!;
+  const byRatio = atLeast(ratio, 1.5);
+  if (!byRatio && !atLeast(rise, 0.3)) return undefined;
+  const baseline = byRatio ? min7d! : min48!;
   const r = latest.value / baseline.value;
-  const stage: 1 | 2 | 3 =
-    r >= 3 || (latest.value >= 4.0 && (ratio >= 1.5 || rise >= 0.3)) ? 3 : r >= 2 ? 2 : 1;
-  const criterion =
-    ratio >= 1.5
-      ? `${fmt(ratio)}× the lowest value in the previous 7 days`
-      : `a rise of ${fmt(rise, 2)} mg/dL within 48 hours`;
+  // Any criterion met counts as "a rise" for the ≥ 4.0 mg/dL stage-3 limb.
+  const stage: 1 | 2 | 3 = atLeast(r, 3) || atLeast(latest.value, 4.0) ? 3 : atLeast(r, 2) ? 2 : 1;
+  const criterion = byRatio
+    ? `${fmt(ratio)}× the lowest value in the previous 7 days`
+    : `a rise of ${fmt(rise, 2)} mg/dL within 48 hours`;
   return { stage, latest, baseline, criterion };
 }
 
@@ -114,9 +124,9 @@ export function metforminRenal(ctx: RuleContext): Finding[] {
           severity: e < 30 ? 'critical' : 'warning',
           summary:
             e < 30
-              ? `Metformin ordered with ${labelShort(renal)} ${fmt(e, 0)}: contraindicated below 30.`
-              : `Metformin ordered with ${labelShort(renal)} ${fmt(e, 0)}: do not start between 30 and 45.`,
-          detail: `${renal.label}: ${fmt(e, 0)} mL/min/1.73 m². Metformin should not be started when eGFR is 30–45 and is contraindicated below 30.`,
+              ? `Metformin ordered with ${labelShort(renal)} ${egfrText(e)}: contraindicated below 30.`
+              : `Metformin ordered with ${labelShort(renal)} ${egfrText(e)}: do not start between 30 and 45.`,
+          detail: `${renal.label}: ${egfrText(e)} mL/min/1.73 m². Metformin should not be started when eGFR is 30–45 and is contraindicated below 30.`,
           ...base,
           suggestions: [suggest('remove-draft-order', { targetRef: m.source, isRecommended: true })],
         }),
@@ -126,8 +136,8 @@ export function metforminRenal(ctx: RuleContext): Finding[] {
         finding({
           id: 'metformin-renal',
           severity: 'critical',
-          summary: `On metformin with ${labelShort(renal)} ${fmt(e, 0)}: contraindicated below 30; stop it.`,
-          detail: `${renal.label}: ${fmt(e, 0)} mL/min/1.73 m². Below 30 metformin is contraindicated and should be stopped.`,
+          summary: `On metformin with ${labelShort(renal)} ${egfrText(e)}: contraindicated below 30; stop it.`,
+          detail: `${renal.label}: ${egfrText(e)} mL/min/1.73 m². Below 30 metformin is contraindicated and should be stopped.`,
           ...base,
           suggestions: [suggest('review-medication')],
         }),
@@ -137,8 +147,8 @@ export function metforminRenal(ctx: RuleContext): Finding[] {
         finding({
           id: 'metformin-renal',
           severity: 'info',
-          summary: `On metformin with ${labelShort(renal)} ${fmt(e, 0)}: weigh benefits and risks of continuing.`,
-          detail: `${renal.label}: ${fmt(e, 0)} mL/min/1.73 m². When eGFR falls below 45 on metformin, review whether to continue and recheck kidney function more often.`,
+          summary: `On metformin with ${labelShort(renal)} ${egfrText(e)}: weigh benefits and risks of continuing.`,
+          detail: `${renal.label}: ${egfrText(e)} mL/min/1.73 m². When eGFR falls below 45 on metformin, review whether to continue and recheck kidney function more often.`,
           ...base,
           suggestions: [suggest('review-medication')],
         }),
@@ -167,7 +177,7 @@ export function nsaidRenal(ctx: RuleContext): Finding[] {
     const queries: string[] = [];
     const evidence: Array<ResourceRef | undefined> = [m.source];
     if (renal && renal.egfr < 30) {
-      reasons.push(`${labelShort(renal)} ${fmt(renal.egfr, 0)} is below 30`);
+      reasons.push(`${labelShort(renal)} ${egfrText(renal.egfr)} is below 30`);
       queries.push(NSAID_QUERY.kidney);
       evidence.push(...renal.source);
     }
@@ -224,8 +234,8 @@ function renalDoseFinding(m: MedicationFact, renal: NonNullable<RuleContext['ren
   return finding({
     id: 'renal-dose',
     severity: 'warning',
-    summary: `${m.display} is renally cleared and ${labelShort(renal)} is ${fmt(renal.egfr, 0)}: check the dose or choose another drug.`,
-    detail: `${renal.label}: ${fmt(renal.egfr, 0)} mL/min/1.73 m² (KDIGO G4–G5). Check the product's renal dosing before signing.`,
+    summary: `${m.display} is renally cleared and ${labelShort(renal)} is ${egfrText(renal.egfr)}: check the dose or choose another drug.`,
+    detail: `${renal.label}: ${egfrText(renal.egfr)} mL/min/1.73 m² (KDIGO G4–G5). Check the product's renal dosing before signing.`,
     evidence: [m.source, ...renal.source],
     topics: ['renal-dosing', 'ckd', 'egfr'],
     query: m.ingredients.some((i) => LISTED_AVOID_BELOW_30.includes(i))

@@ -37,7 +37,8 @@ export function sepsisScreen(ctx: RuleContext): Finding[] {
   const { qsofa, sirs, news2 } = ctx.scores;
   const q = atLeast(qsofa);
   const si = atLeast(sirs);
-  const n2 = news2.total;
+  // NEWS2 with a missing parameter is at least its partial sum (missing parameters only add points).
+  const n2 = news2.total ?? news2.lowerBound ?? null;
   const triggers: string[] = [];
   const evidence: Array<ResourceRef | undefined> = [];
   const topics: Topic[] = ['sepsis'];
@@ -52,7 +53,7 @@ export function sepsisScreen(ctx: RuleContext): Finding[] {
     topics.push('sirs');
   }
   if (n2 !== null && n2 >= 5) {
-    triggers.push(`NEWS2 ${n2}`);
+    triggers.push(news2.total === null ? `NEWS2 at least ${n2}` : `NEWS2 ${n2}`);
     evidence.push(...refs(news2));
     topics.push('news2');
   }
@@ -88,6 +89,11 @@ export function sepsisScreen(ctx: RuleContext): Finding[] {
       summary: `Positive sepsis screen: ${triggers.join(', ')} with suspected infection (${context}).`,
       detail: [
         `**Screen:** ${triggers.join(', ')}; infection context: ${context}.`,
+        ...(news2.total === null && n2 !== null && n2 >= 5
+          ? [
+              `NEWS2 is at least ${n2} (${(news2.missing ?? []).join(', ')} missing); the rest can only add points.`,
+            ]
+          : []),
         '',
         'A positive screen is a prompt for rapid assessment, not a diagnosis. If sepsis is likely, or shock is possible,',
         'antimicrobials belong in the first hour after recognition; otherwise decide within about three hours.',

@@ -1,6 +1,8 @@
 // ESI v4 danger-zone vitals (decision point D; clinical-sources §1.5). Any one exceeded → consider ESI 2.
-// Age bands: < 3 months; 3 months to < 3 years; 3 to 8 years; over 8 years (adult limits). With an
-// unknown age the adult limits are used: they are the lowest, so the check is the most sensitive.
+// Age bands: < 3 months; 3 months to < 3 years; 3 years to < 8 years; from the 8th birthday (96 months) the
+// adult limits. §1.5 says ">8 years", which we read as "8 years old and over": a child in their ninth year
+// gets the lower adult limits, so the check errs towards flagging. With an unknown age the adult limits are
+// used too: they are the lowest, so the check is the most sensitive.
 import type { ClinicalSnapshot, ResourceRef, Score } from '../types.ts';
 import { criteriaScore, vital } from './inputs.ts';
 
@@ -22,15 +24,15 @@ export const DANGER_ZONE_BANDS = {
     respiratoryRateAbove: 40,
     spo2Below: 92,
   },
-  years3To8: { label: '3 to 8 years', heartRateAbove: 140, respiratoryRateAbove: 30, spo2Below: 92 },
-  over8Years: { label: 'over 8 years', heartRateAbove: 100, respiratoryRateAbove: 20, spo2Below: 92 },
+  years3To8: { label: '3 to under 8 years', heartRateAbove: 140, respiratoryRateAbove: 30, spo2Below: 92 },
+  over8Years: { label: '8 years and over', heartRateAbove: 100, respiratoryRateAbove: 20, spo2Below: 92 },
 } as const satisfies Record<string, DangerZoneBand>;
 
 export function dangerZoneBand(ageMonths: number | null): DangerZoneBand {
   if (ageMonths === null) return DANGER_ZONE_BANDS.over8Years;
   if (ageMonths < 3) return DANGER_ZONE_BANDS.under3Months;
   if (ageMonths < 36) return DANGER_ZONE_BANDS.months3To3Years;
-  if (ageMonths < 108) return DANGER_ZONE_BANDS.years3To8;
+  if (ageMonths < 96) return DANGER_ZONE_BANDS.years3To8;
   return DANGER_ZONE_BANDS.over8Years;
 }
 

@@ -1,8 +1,11 @@
 // eGFR, CKD-EPI 2021 creatinine equation without race (Inker et al., NEJM 2021; clinical-sources §1.9):
 // 142 × min(Scr/κ,1)^α × max(Scr/κ,1)^−1.200 × 0.9938^age × 1.012 [female]; κ 0.7/0.9, α −0.241/−0.302.
-// Adults (≥ 18) only; creatinine in mg/dL. The total is a whole number, as laboratories report eGFR, and the
-// KDIGO category and every dosing threshold read that reported value; the unrounded result stays in the
-// components (2 decimals) for anyone checking the arithmetic.
+// Adults (≥ 18) only; creatinine in mg/dL. The total is a whole number, as laboratories report eGFR, but
+// §1.9 says to round only for display: the KDIGO category and every dosing threshold (metformin, NSAIDs,
+// renal doses) read the unrounded value, so 29.6 is below 30 even though it is reported as 30. The
+// components keep the inputs and the value to 2 decimals for display; exactEgfr() recomputes the full
+// value from those inputs for thresholds, and egfrText() shows one decimal whenever the whole number would
+// sit on the other side of a cut-off.
 import type { ClinicalSnapshot, Score } from '../types.ts';
 import { lab } from './inputs.ts';
 
@@ -16,7 +19,22 @@ export function ckdEpi2021(creatinineMgDl: number, ageYears: number, sex: 'femal
   );
 }
 
-/** KDIGO G category (clinical-sources §1.10). */
+/** KDIGO G cut-offs (clinical-sources §1.10); the dosing rules use 30 and 45 too. */
+const EGFR_CUT_OFFS = [15, 30, 45, 60, 90] as const;
+
+/**
+ * eGFR for a sentence: the whole number, unless rounding would carry it across a cut-off (29.6 → "30"
+ * beside "below 30"); then one decimal, truncated when even that would cross (29.96 → "29.9").
+ */
+export function egfrText(value: number): string {
+  const crosses = (shown: number) => EGFR_CUT_OFFS.some((c) => value < c !== shown < c);
+  const whole = Math.round(value);
+  if (!crosses(whole)) return String(whole);
+  const tenth = Math.round(value * 10) / 10;
+  return String(crosses(tenth) ? Math.trunc(value * 10) / 10 : tenth);
+}
+
+/** KDIGO G category (clinical-sources §1.10), on the unrounded eGFR. */
 export function kdigoCategory(egfr: number): 'G1' | 'G2' | 'G3a' | 'G3b' | 'G4' | 'G5' {
   if (egfr >= 90) return 'G1';
   if (egfr >= 60) return 'G2';
@@ -24,6 +42,14 @@ export function kdigoCategory(egfr: number): 'G1' | 'G2' | 'G3a' | 'G3b' | 'G4' 
   if (egfr >= 30) return 'G3b';
   if (egfr >= 15) return 'G4';
   return 'G5';
+}
+
+/** The unrounded CKD-EPI value behind a computed eGFR score (recomputed from its components). */
+export function exactEgfr(score: Score): number | undefined {
+  if (score.total === null) return undefined;
+  const { creatinineMgDl, ageYears, female } = score.components;
+  if (creatinineMgDl === undefined || ageYears === undefined || female === undefined) return score.total;
+  return ckdEpi2021(creatinineMgDl, ageYears, female === 1 ? 'female' : 'male');
 }
 
 export function egfr(s: ClinicalSnapshot): Score {
@@ -40,6 +66,7 @@ export function egfr(s: ClinicalSnapshot): Score {
     return { total: null, reason: 'CKD-EPI 2021 is validated for adults (18 and over) only.' };
   const value = ckdEpi2021(cr.value, ageYears, sex);
   const reported = Math.round(value);
+  const band = kdigoCategory(value);
   return {
     total: reported,
     components: {
@@ -48,7 +75,10 @@ export function egfr(s: ClinicalSnapshot): Score {
       female: sex === 'female' ? 1 : 0,
       unrounded: Math.round(value * 100) / 100,
     },
-    band: kdigoCategory(reported),
+    band,
     evidence: [cr.source, ...(s.patient.source ? [s.patient.source] : [])],
+    ...(band !== kdigoCategory(reported)
+      ? { notes: [`Reported as ${reported}, but the unrounded ${egfrText(value)} sets category ${band}.`] }
+      : {}),
   };
 }

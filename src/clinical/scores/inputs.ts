@@ -1,5 +1,13 @@
 // Shared helpers for scores: read the latest plausible reading of a kind and remember its evidence.
-import type { ClinicalSnapshot, LabKind, Measurement, ResourceRef, Score, VitalKind } from '../types.ts';
+import type {
+  ClinicalSnapshot,
+  LabKind,
+  Measurement,
+  ResourceRef,
+  Score,
+  Series,
+  VitalKind,
+} from '../types.ts';
 
 export function vital(s: ClinicalSnapshot, kind: VitalKind): Measurement | undefined {
   return s.vitals[kind]?.latest;
@@ -7,6 +15,31 @@ export function vital(s: ClinicalSnapshot, kind: VitalKind): Measurement | undef
 
 export function lab(s: ClinicalSnapshot, kind: LabKind): Measurement | undefined {
   return s.labs[kind]?.latest;
+}
+
+/**
+ * Appends to an unavailable score's reason the implausible newest readings behind its missing inputs, so
+ * "missing" never hides a reading that was recorded but could not be scored.
+ */
+export function explainUnusable(
+  score: Score,
+  s: ClinicalSnapshot,
+  kinds: ReadonlyArray<VitalKind | LabKind>,
+): Score {
+  if (score.total !== null) return score;
+  const notes: string[] = [];
+  for (const k of kinds) {
+    const series =
+      (s.vitals as Record<string, Series | undefined>)[k] ??
+      (s.labs as Record<string, Series | undefined>)[k];
+    const u = series?.unusable;
+    if (u?.implausible) notes.push(`${u.implausible} (${u.source})`);
+  }
+  if (notes.length === 0) return score;
+  return {
+    ...score,
+    reason: `${score.reason} Newest reading not scored: ${notes.join('; ')}; older readings do not stand in for it.`,
+  };
 }
 
 export function uniqueRefs(refs: Iterable<ResourceRef | undefined>): ResourceRef[] {

@@ -2,7 +2,16 @@
 // failure is recorded as a current condition (codes.ts CONDITION_GROUPS.hypercapnicFailure: ICD-10-CM
 // J96.02/J96.12/J96.22, SNOMED 101301000119106, or a condition whose text says hypercapnic / type 2
 // respiratory failure). The scale is never inferred from COPD alone: most COPD patients use scale 1.
+//
+// Rounding before banding (the chart's bands are written for recorded values):
+// - Respiratory rate, SpO2, systolic BP and pulse are recorded as whole numbers, so a fractional value
+//   (an averaged or converted reading) is first rounded to the nearest integer, halves upwards: SpO2 91.5
+//   is read as 92 (2 points, not 3), pulse 90.5 as 91, SBP 90.5 as 91.
+// - Temperature is charted at 0.1 °C: it is rounded once to one decimal, halves away from zero, with the
+//   same round() the snapshot uses, so 38.05 is 38.1 (1 point) and 36.05 is 36.1 (0 points).
+// Any other threshold (shock index, lactate, eGFR) is compared on the unrounded value.
 import { conditionsIn } from '../conditions-query.ts';
+import { round } from '../observation-kinds.ts';
 import type { ClinicalSnapshot, ResourceRef, Score } from '../types.ts';
 import { consciousness, oxygen, uniqueRefs, vital } from './inputs.ts';
 
@@ -19,7 +28,7 @@ export interface News2Components {
 export type News2Band = 'low' | 'low-medium' | 'medium' | 'high';
 
 export function rrPoints(rr: number): number {
-  const v = Math.round(rr);
+  const v = round(rr, 0);
   if (v <= 8) return 3;
   if (v <= 11) return 1;
   if (v <= 20) return 0;
@@ -28,7 +37,7 @@ export function rrPoints(rr: number): number {
 }
 
 export function spo2Scale1Points(spo2: number): number {
-  const v = Math.round(spo2);
+  const v = round(spo2, 0);
   if (v <= 91) return 3;
   if (v <= 93) return 2;
   if (v <= 95) return 1;
@@ -36,7 +45,7 @@ export function spo2Scale1Points(spo2: number): number {
 }
 
 export function spo2Scale2Points(spo2: number, onOxygen: boolean): number {
-  const v = Math.round(spo2);
+  const v = round(spo2, 0);
   if (v <= 83) return 3;
   if (v <= 85) return 2;
   if (v <= 87) return 1;
@@ -47,7 +56,7 @@ export function spo2Scale2Points(spo2: number, onOxygen: boolean): number {
 }
 
 export function sbpPoints(sbp: number): number {
-  const v = Math.round(sbp);
+  const v = round(sbp, 0);
   if (v <= 90) return 3;
   if (v <= 100) return 2;
   if (v <= 110) return 1;
@@ -56,7 +65,7 @@ export function sbpPoints(sbp: number): number {
 }
 
 export function pulsePoints(hr: number): number {
-  const v = Math.round(hr);
+  const v = round(hr, 0);
   if (v <= 40) return 3;
   if (v <= 50) return 1;
   if (v <= 90) return 0;
@@ -66,7 +75,7 @@ export function pulsePoints(hr: number): number {
 }
 
 export function temperaturePoints(celsius: number): number {
-  const v = Math.round(celsius * 10) / 10;
+  const v = round(celsius, 1);
   if (v <= 35.0) return 3;
   if (v <= 36.0) return 1;
   if (v <= 38.0) return 0;

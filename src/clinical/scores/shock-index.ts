@@ -1,5 +1,6 @@
 // Shock index = HR / SBP (Koch et al. 2019; clinical-sources §1.4). > 0.9 elevated, ≥ 1.0 high. The
-// cut-offs are heuristics (less reliable with beta-blockers, in older adults and in hypertension).
+// cut-offs are heuristics (less reliable with beta-blockers, in older adults and in hypertension). The band
+// is set by the unrounded ratio; the total is shown to 2 decimals.
 import type { ClinicalSnapshot, Score } from '../types.ts';
 import { uniqueRefs, vital } from './inputs.ts';
 
@@ -24,11 +25,22 @@ export function shockIndex(s: ClinicalSnapshot): Score {
       missing,
     };
   }
-  const si = Math.round((hr.value / sbp.value) * 100) / 100;
+  // Banded on the exact ratio; the total is the 2-decimal display value, so 99.6/100 shows 1 but is
+  // 'elevated', not 'high' (rules read the band, never the rounded total).
+  const ratio = hr.value / sbp.value;
+  const band = shockIndexBand(ratio);
+  const si = Math.round(ratio * 100) / 100;
   return {
     total: si,
     components: { heartRate: hr.value, systolicBP: sbp.value },
-    band: shockIndexBand(si),
+    band,
     evidence: uniqueRefs([hr.source, sbp.source]),
+    ...(band !== shockIndexBand(si)
+      ? {
+          notes: [
+            `The exact ratio ${ratio.toFixed(4)} sets the band (${band}); ${si} is only the rounded display.`,
+          ],
+        }
+      : {}),
   };
 }

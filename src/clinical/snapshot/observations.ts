@@ -232,15 +232,20 @@ function toSeries(kind: MeasureKind, list: Reading[], atMs: number, warnings: st
     (a, b) =>
       b.t - a.t || b.updated - a.updated || (a.m.source < b.m.source ? -1 : a.m.source > b.m.source ? 1 : 0),
   );
+  // Only the newest reading in the window can be the latest: when it is implausible the kind has no
+  // latest value (an older, normal reading would hide an apnoea or a bradycardia that was really recorded).
   const windowStart = atMs - WINDOW_MS[kind];
   let latestIdx = -1;
-  for (let i = 0; i < list.length; i++) {
-    const r = list[i];
-    if (r.t < windowStart) break;
-    if (!r.m.implausible) {
-      latestIdx = i;
-      break;
+  if (list.length > 0 && list[0].t >= windowStart) {
+    if (list[0].m.implausible) {
+      const unusable = list[0].m;
+      if (list.some((r, i) => i > 0 && r.t >= windowStart && !r.m.implausible))
+        warnings.push(
+          `${unusable.source}: the newest ${kind} is not usable, so older ${kind} readings are not scored either.`,
+        );
+      return { history: list.map((r) => r.m), unusable };
     }
+    latestIdx = 0;
   }
   const history: Measurement[] = [];
   for (let i = 0; i < list.length; i++) if (i !== latestIdx) history.push(list[i].m);

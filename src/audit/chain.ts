@@ -65,34 +65,105 @@ function timeMs(iso: string, field: string): number {
   return ms;
 }
 
+/** Format version written into every new entry's hashed body (entries without it are version 0). */
+export const ENTRY_VERSION = 1;
+
 function seal(body: Record<string, unknown>): { body: string; hash: string } {
   const text = canonicalJson(body);
   return { body: text, hash: sha256Hex(text) };
 }
 
-/** Builds the next record entry; `head` is the chain head read under the write lock. */
-export function buildRecordRow(input: AuditRecordInput, head: ChainAnchor): EntryRow {
-  const { value } = scrubSecrets(input);
-  const seq = head.seq + 1;
-  const id = randomUUID();
-  const { body, hash } = seal({ ...value, kind: 'record', seq, id, prevHash: head.hash });
+/** The columns the queries filter on; always derived from the hashed body, never set apart from it. */
+export type IndexColumns = Pick<
+  EntryRow,
+  | 'kind'
+  | 'time_ms'
+  | 'service'
+  | 'patient'
+  | 'model'
+  | 'fallback'
+  | 'silent'
+  | 'record_id'
+  | 'card_id'
+  | 'outcome'
+>;
+
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** Derives the index columns from a (parsed) hashed body; undefined when the body has no valid kind. */
+export function indexColumns(body: Record<string, unknown>): IndexColumns | undefined {
+  if (body.kind === 'record') {
+    const llm = body.llm as { model?: unknown } | undefined;
+    return {
+      kind: 'record',
+      time_ms: Date.parse(String(body.time)),
+      service: text(body.service),
+      patient: text(body.patient),
+      model: text(llm?.model),
+      fallback: body.fallback ? 1 : 0,
+      silent: body.silent ? 1 : 0,
+      record_id: null,
+      card_id: null,
+      outcome: null,
+    };
+  }
+  if (body.kind === 'feedback') {
+    return {
+      kind: 'feedback',
+      time_ms: Date.parse(String(body.receivedAt)),
+      service: text(body.service),
+      patient: null,
+      model: null,
+      fallback: 0,
+      silent: 0,
+      record_id: text(body.recordId),
+      card_id: text(body.cardId),
+      outcome: text(body.outcome),
+    };
+  }
+  return undefined;
+}
+
+function row(body: Record<string, unknown>, seq: number, id: string, prevHash: string): EntryRow {
+  const sealed = seal(body);
   return {
     seq,
     id,
-    kind: 'record',
-    time_ms: timeMs(value.time, 'time'),
-    service: value.service,
-    patient: value.patient ?? null,
-    model: value.llm?.model ?? null,
-    fallback: value.fallback ? 1 : 0,
-    silent: value.silent ? 1 : 0,
-    record_id: null,
-    card_id: null,
-    outcome: null,
-    body,
-    prev_hash: head.hash,
-    hash,
+    ...(indexColumns(body) as IndexColumns),
+    body: sealed.body,
+    prev_hash: prevHash,
+    hash: sealed.hash,
   };
+}
+
+function nonFiniteNotes(paths: string[]): string[] {
+  return paths.map((p) => `audit: non-finite number at ${p} was written as null`);
+}
+
+/** Builds the next record entry; `head` is the chain head read under the write lock. */
+export function buildRecordRow(input: AuditRecordInput, head: ChainAnchor): EntryRow {
+  const { value, nonFinite } = scrubSecrets(input);
+  timeMs(value.time, 'time');
+  // NaN or Infinity cannot be written as JSON; dropping the whole record would lose the evidence,
+  // so the number becomes null and the record says so in its errors.
+  const errors = nonFinite.length ? [...(value.errors ?? []), ...nonFiniteNotes(nonFinite)] : value.errors;
+  const seq = head.seq + 1;
+  const id = randomUUID();
+  return row(
+    {
+      ...value,
+      errors,
+      writtenAt: new Date().toISOString(),
+      v: ENTRY_VERSION,
+      kind: 'record',
+      seq,
+      id,
+      prevHash: head.hash,
+    },
+    seq,
+    id,
+    head.hash,
+  );
 }
 
 export function buildFeedbackRow(
@@ -101,37 +172,26 @@ export function buildFeedbackRow(
   recordId: string | undefined,
   receivedAt: Date,
 ): EntryRow {
+  // Feedback has no errors list: a non-finite number in it (only `decision` is free-form) becomes null.
   const { value } = scrubSecrets(input);
   timeMs(value.outcomeTimestamp, 'outcomeTimestamp');
   const seq = head.seq + 1;
   const id = randomUUID();
-  const received = receivedAt.toISOString();
-  const { body, hash } = seal({
-    ...value,
-    kind: 'feedback',
+  return row(
+    {
+      ...value,
+      v: ENTRY_VERSION,
+      kind: 'feedback',
+      seq,
+      id,
+      prevHash: head.hash,
+      receivedAt: receivedAt.toISOString(),
+      ...(recordId ? { recordId } : {}),
+    },
     seq,
     id,
-    prevHash: head.hash,
-    receivedAt: received,
-    ...(recordId ? { recordId } : {}),
-  });
-  return {
-    seq,
-    id,
-    kind: 'feedback',
-    time_ms: receivedAt.getTime(),
-    service: value.service,
-    patient: null,
-    model: null,
-    fallback: 0,
-    silent: 0,
-    record_id: recordId ?? null,
-    card_id: value.cardId,
-    outcome: value.outcome,
-    body,
-    prev_hash: head.hash,
-    hash,
-  };
+    head.hash,
+  );
 }
 
 /** Parses a stored row back into the entry it holds (the body is authoritative, not the columns). */
@@ -160,13 +220,13 @@ export class ChainWalker {
     return { seq: this.expectedSeq - 1, hash: this.prevHash };
   }
 
-  check(row: Pick<EntryRow, 'seq' | 'id' | 'body' | 'prev_hash' | 'hash'>): ChainBreak | undefined {
+  check(row: EntryRow): ChainBreak | undefined {
     const at = { seq: row.seq, id: row.id };
     if (row.seq !== this.expectedSeq) {
       return { ...at, reason: `expected seq ${this.expectedSeq} here: entries are missing` };
     }
     if (sha256Hex(row.body) !== row.hash) return { ...at, reason: 'content does not match its hash' };
-    let body: { seq?: unknown; id?: unknown; prevHash?: unknown };
+    let body: Record<string, unknown>;
     try {
       body = JSON.parse(row.body);
     } catch {
@@ -177,6 +237,22 @@ export class ChainWalker {
     }
     if (body.prevHash !== this.prevHash || row.prev_hash !== this.prevHash) {
       return { ...at, reason: "prevHash does not match the previous entry's hash" };
+    }
+    if (body.v !== undefined && body.v !== ENTRY_VERSION) {
+      return { ...at, reason: `unknown entry format version ${JSON.stringify(body.v)}` };
+    }
+    // The queries filter on columns outside the hash; a changed column could hide an entry from
+    // an auditor (or relink feedback), so each must be what the hashed body says.
+    const expected = indexColumns(body);
+    if (!expected) return { ...at, reason: 'hashed content has no valid kind' };
+    for (const [column, value] of Object.entries(expected)) {
+      const stored = row[column as keyof IndexColumns];
+      if (stored !== value) {
+        return {
+          ...at,
+          reason: `column ${column} (${JSON.stringify(stored)}) differs from the hashed content`,
+        };
+      }
     }
     this.expectedSeq += 1;
     this.prevHash = row.hash;

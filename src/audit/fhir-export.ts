@@ -50,9 +50,20 @@ function who(user: string | undefined): Reference<any> | undefined {
 }
 
 function details(pairs: Array<[string, unknown]>): AuditEventEntityDetail[] {
+  // FHIR strings need non-whitespace content: a blank comment is left out, not exported invalid.
   return pairs
-    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .filter(([, v]) => v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === ''))
     .map(([type, v]) => ({ type, valueString: typeof v === 'string' ? v : JSON.stringify(v) }));
+}
+
+/** "missing: …" entries note data the patient record lacked; they are not failures of the service. */
+export function realErrors(record: Pick<AuditRecord, 'errors'>): string[] {
+  return (record.errors ?? []).filter((e) => !/^missing:/i.test(e));
+}
+
+/** When the entry was written; records from before `writtenAt` existed fall back to their own time. */
+function recordedAt(entry: { time?: string; writtenAt?: string; receivedAt?: string }): string {
+  return instant(entry.writtenAt ?? entry.receivedAt ?? entry.time ?? '');
 }
 
 function userAgent(user: string | undefined): AuditEventAgent {
@@ -73,7 +84,10 @@ function outcomeDescription(record: AuditRecord): string {
   ];
   if (record.llm) parts.push(`model status ${record.llm.status}`);
   if (record.fallback) parts.push('deterministic fallback');
-  if (record.errors.length) parts.push(`${record.errors.length} error(s)`);
+  const errors = realErrors(record).length;
+  const notes = record.errors.length - errors;
+  if (errors) parts.push(`${errors} error(s)`);
+  if (notes) parts.push(`${notes} missing-data note(s)`);
   return parts.join('; ');
 }
 
@@ -125,8 +139,8 @@ export function recordToAuditEvent(record: AuditRecord): AuditEvent {
           },
         }
       : {}),
-    recorded: instant(record.time),
-    outcome: record.errors.length ? '4' : '0',
+    recorded: recordedAt(record),
+    outcome: realErrors(record).length ? '4' : '0',
     outcomeDesc: outcomeDescription(record),
     agent: [
       userAgent(record.user),
@@ -196,7 +210,7 @@ export function recordToProvenance(record: AuditRecord): Provenance {
     id: derivedUuid(`${record.id}:provenance`),
     contained,
     target,
-    recorded: instant(record.time),
+    recorded: recordedAt(record),
     agent,
     ...(entity.length ? { entity } : {}),
   };
@@ -238,7 +252,7 @@ export function feedbackToAuditEvent(fb: FeedbackEvent): AuditEvent {
     type: { system: AUDIT_EVENT_TYPE.system, ...AUDIT_EVENT_TYPE.rest },
     subtype: [{ system: CITECARE.eventSystem, ...code }],
     action: 'C',
-    recorded: instant(fb.receivedAt),
+    recorded: recordedAt(fb),
     outcome: '0',
     outcomeDesc: `card ${fb.outcome}`,
     agent: [userAgent(fb.user)],

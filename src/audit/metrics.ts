@@ -5,6 +5,9 @@ import type { AuditMetrics, AuditRecord, CardOutcome, FeedbackEvent, RateRow } f
 /** Extension key under which the lead's card builder stores the finding id. */
 export const FINDING_EXTENSION = 'org.citecare.finding';
 
+/** The card type under which SMART triage decisions (one per assessment) are counted. */
+export const SMART_DECISION_TYPE = 'smart-triage-decision';
+
 /** A card's type for the metrics: its finding id when the card carries one, else its summary. */
 export function cardType(card: unknown): string {
   if (card === null || typeof card !== 'object') return 'unknown';
@@ -95,6 +98,16 @@ export function computeMetrics(records: AuditRecord[], feedback: FeedbackEvent[]
       continue;
     }
     const day = new Date(r.time).toISOString().slice(0, 10);
+    // The SMART app records one decision on the whole assessment, with the record id as cardId:
+    // that record counts as one decision, whatever cards it holds.
+    if (r.channel === 'smart-app' || latest.has(r.id)) {
+      const outcome: CardOutcome = latest.get(r.id)?.outcome ?? 'none';
+      cardsShown += 1;
+      bump(byService, r.service, outcome);
+      bump(byCardType, SMART_DECISION_TYPE, outcome);
+      bump(byDay, day, outcome);
+      continue;
+    }
     for (const card of r.cards ?? []) {
       const uuid = cardUuid(card);
       const outcome: CardOutcome = (uuid && latest.get(uuid)?.outcome) || 'none';

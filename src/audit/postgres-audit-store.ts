@@ -11,7 +11,7 @@ import {
   rowToEntry,
 } from './chain.ts';
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './schema.ts';
-import { type ChainState, SqlAuditReader } from './sql-audit-reader.ts';
+import { type ReadQuery, SqlAuditReader } from './sql-audit-reader.ts';
 import type {
   AuditDatabase,
   AuditRecord,
@@ -84,6 +84,9 @@ export class PostgresAuditStore extends SqlAuditReader implements AuditDatabase 
 
   private async migrate(): Promise<void> {
     await this.transaction(async (tx) => {
+      // A migration may wait for another instance's migration and may rewrite a large table; the
+      // pool's statement_timeout is meant for hook-time writes, not for this.
+      await tx.query('SET LOCAL statement_timeout = 0');
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       await tx.query(MIGRATIONS_TABLE_SQL);
       const applied = await tx.query<{ version: number }>('SELECT version FROM audit_migrations');
@@ -103,17 +106,22 @@ export class PostgresAuditStore extends SqlAuditReader implements AuditDatabase 
     return result.rows as T[];
   }
 
-  protected async chainState(): Promise<ChainState> {
-    const [row] = await this.all<{
-      head_seq: number;
-      head_hash: string;
-      anchor_seq: number;
-      anchor_hash: string;
-    }>('SELECT * FROM audit_chain WHERE id = 1');
-    return {
-      head: { seq: row.head_seq, hash: row.head_hash },
-      anchor: { seq: row.anchor_seq, hash: row.anchor_hash },
-    };
+  protected async snapshot<T>(fn: (q: ReadQuery) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      // REPEATABLE READ: every query sees the database as of the first one, whatever commits meanwhile.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const q: ReadQuery = async <R>(sql: string, params: unknown[] = []) =>
+        (await client.query(numberPlaceholders(sql), params)).rows as R[];
+      const result = await fn(q);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   private async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -173,20 +181,44 @@ export class PostgresAuditStore extends SqlAuditReader implements AuditDatabase 
     return rowToEntry<AuditRecord>(row);
   }
 
+  private async insertFeedback(
+    tx: Tx,
+    head: ChainAnchor,
+    feedback: FeedbackInput,
+    at: Date,
+  ): Promise<EntryRow> {
+    const link = await tx.query<{ record_id: string }>(
+      // A CDS card's uuid, or (SMART decisions) the id of the record whose assessment was shown.
+      `SELECT record_id FROM audit_cards WHERE card_id = $1
+       UNION ALL SELECT id AS record_id FROM audit_entries WHERE id = $1 AND kind = 'record' LIMIT 1`,
+      [feedback.cardId],
+    );
+    const row = buildFeedbackRow(feedback, head, link.rows[0]?.record_id, at);
+    await this.insert(tx, row);
+    return row;
+  }
+
   async appendFeedback(feedback: FeedbackInput): Promise<FeedbackEvent> {
-    const row = await this.write(async (tx) => {
-      const head = await this.lockHead(tx);
-      const link = await tx.query<{ record_id: string }>(
-        // A CDS card's uuid, or (SMART decisions) the id of the record whose assessment was shown.
-        `SELECT record_id FROM audit_cards WHERE card_id = $1
-         UNION ALL SELECT id AS record_id FROM audit_entries WHERE id = $1 AND kind = 'record' LIMIT 1`,
-        [feedback.cardId],
-      );
-      const row = buildFeedbackRow(feedback, head, link.rows[0]?.record_id, new Date());
-      await this.insert(tx, row);
-      return row;
-    });
+    const row = await this.write(async (tx) =>
+      this.insertFeedback(tx, await this.lockHead(tx), feedback, new Date()),
+    );
     return rowToEntry<FeedbackEvent>(row);
+  }
+
+  async appendFeedbackBatch(items: FeedbackInput[]): Promise<FeedbackEvent[]> {
+    if (items.length === 0) return [];
+    const rows = await this.write(async (tx) => {
+      let head = await this.lockHead(tx);
+      const at = new Date();
+      const out: EntryRow[] = [];
+      for (const f of items) {
+        const row = await this.insertFeedback(tx, head, f, at);
+        head = { seq: row.seq, hash: row.hash };
+        out.push(row);
+      }
+      return out;
+    });
+    return rows.map((row) => rowToEntry<FeedbackEvent>(row));
   }
 
   async purge(before: Date): Promise<PurgeResult> {

@@ -1,20 +1,25 @@
 // Access tokens never belong in the audit trail. The pipeline should not pass them, but a record
-// carries free-form parts (scores, parsed model output, cards), so every write is scrubbed here.
+// carries free-form parts (scores, parsed model output, cards, error texts), so every write is
+// scrubbed here. The copy is also made safe to hash: toJSON objects are serialized first, NaN and
+// Infinity become null (and are reported), and a `__proto__` key stays a plain own key.
 
-/** Keys whose values are credentials (compared without case, `_` and `-`). */
-const SECRET_KEYS = new Set([
-  'accesstoken',
-  'authorization',
-  'fhirauthorization',
-  'refreshtoken',
-  'idtoken',
-  'clientsecret',
-]);
+/**
+ * Keys whose values are credentials, matched on the key without case, `_` and `-`. `…token` only at
+ * the end, so token counts (`promptTokens`, `maxTokens`) and `token_type` are kept.
+ */
+const SECRET_KEY = /token$|password|passwd|secret|apikey|cookie|authorization|privatekey|credential/;
 
 // Real tokens are long; the length floor keeps prose like "bearer of bad news" intact.
-const BEARER = /\b[Bb]earer\s+[A-Za-z0-9\-._~+/]{16,}=*/g;
+const BEARER = /\b(bearer)\s+[A-Za-z0-9\-._~+/]{16,}=*/gi;
 // Three base64url segments starting like a JSON header: a JWT pasted into text.
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+// Credentials in URL query strings or form bodies quoted in error texts.
+const SECRET_PARAM =
+  /\b(access_token|refresh_token|id_token|client_secret|client_assertion|password|api_key|apikey)=[^&\s#"'<>]+/gi;
+// `code` and `state` are only secrets as OAuth query parameters; elsewhere "code=" is clinical text.
+const OAUTH_PARAM = /([?&])(code|state)=[^&\s#"'<>]+/gi;
+// Cheap pre-check: most strings hold none of the patterns, and skipping the regexes keeps writes fast.
+const MAYBE_SECRET = /bearer|eyJ|=/i;
 
 export const REDACTED = '[redacted]';
 
@@ -22,37 +27,67 @@ export interface ScrubResult<T> {
   value: T;
   /** JSON paths of removed or redacted parts, for tests and a warning count. */
   removed: string[];
+  /** JSON paths of NaN/Infinity numbers that were written as null. */
+  nonFinite: string[];
 }
 
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.has(key.toLowerCase().replace(/[_-]/g, ''));
+  return SECRET_KEY.test(key.toLowerCase().replace(/[_-]/g, ''));
 }
 
-/** Returns a deep copy without credential fields and with bearer tokens in strings redacted. */
+export function scrubString(v: string): string {
+  if (!MAYBE_SECRET.test(v)) return v;
+  return v
+    .replace(BEARER, `$1 ${REDACTED}`)
+    .replace(JWT, REDACTED)
+    .replace(SECRET_PARAM, `$1=${REDACTED}`)
+    .replace(OAUTH_PARAM, `$1$2=${REDACTED}`);
+}
+
+/** Returns a deep, JSON-safe copy without credential fields and with tokens in strings redacted. */
 export function scrubSecrets<T>(value: T): ScrubResult<T> {
   const removed: string[] = [];
-  const walk = (v: unknown, path: string): unknown => {
+  const nonFinite: string[] = [];
+  const walk = (v: unknown, path: string, serialized = false): unknown => {
     if (typeof v === 'string') {
-      // Most strings hold neither pattern; skipping the regexes keeps the write path cheap.
-      if (!v.includes('earer') && !v.includes('eyJ')) return v;
-      const cleaned = v.replace(BEARER, `Bearer ${REDACTED}`).replace(JWT, REDACTED);
+      const cleaned = scrubString(v);
       if (cleaned !== v) removed.push(path);
       return cleaned;
     }
+    if (typeof v === 'number') {
+      if (Number.isFinite(v)) return v;
+      nonFinite.push(path);
+      return null;
+    }
     if (Array.isArray(v)) return v.map((item, i) => walk(item, `${path}[${i}]`));
     if (v !== null && typeof v === 'object') {
-      if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return v;
+      // What JSON (and canonicalJson) would write is what must be scrubbed: call toJSON once, as
+      // JSON.stringify does, and walk its result.
+      if (!serialized && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+        return walk((v as { toJSON: () => unknown }).toJSON(), path, true);
+      }
       const out: Record<string, unknown> = {};
       for (const [k, item] of Object.entries(v)) {
         if (isSecretKey(k)) {
           removed.push(`${path}.${k}`);
           continue;
         }
-        out[k] = walk(item, `${path}.${k}`);
+        const cleaned = walk(item, `${path}.${k}`);
+        // Assigning out['__proto__'] would set the prototype and drop the key; define it instead.
+        if (k === '__proto__') {
+          Object.defineProperty(out, k, {
+            value: cleaned,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else {
+          out[k] = cleaned;
+        }
       }
       return out;
     }
     return v;
   };
-  return { value: walk(value, '$') as T, removed };
+  return { value: walk(value, '$') as T, removed, nonFinite };
 }

@@ -1,6 +1,7 @@
 // The embedded default: better-sqlite3 in WAL mode. better-sqlite3 is synchronous, so each write
 // runs start to finish inside one BEGIN IMMEDIATE transaction: appends in one process never
 // interleave, and a second process on the same file waits for the write lock (busy_timeout).
+// That wait blocks the event loop, so it is kept short and paid once per batch, never per entry.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,7 +14,7 @@ import {
   rowToEntry,
 } from './chain.ts';
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './schema.ts';
-import { type ChainState, SqlAuditReader } from './sql-audit-reader.ts';
+import { type ReadQuery, SqlAuditReader } from './sql-audit-reader.ts';
 import type {
   AuditDatabase,
   AuditRecord,
@@ -25,8 +26,33 @@ import type {
 } from './types.ts';
 
 export interface SqliteOptions {
-  /** How long a write waits for another process's lock before failing (ms). */
+  /** How long a write waits for another process's lock before failing (ms, default 1000). */
   busyTimeoutMs?: number;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 1000;
+
+// The database as a whole cannot be written: every entry of the batch would fail the same way.
+const UNAVAILABLE =
+  /^SQLITE_(BUSY|LOCKED|FULL|READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB|PROTOCOL|NOMEM|PERM|AUTH)/;
+
+function databaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && UNAVAILABLE.test(code)) return true;
+  // better-sqlite3 throws a TypeError once the connection is closed.
+  return err instanceof TypeError && /database connection is not open/.test(err.message);
+}
+
+function writeError(err: unknown): AuditWriteError {
+  return err instanceof AuditWriteError
+    ? err
+    : new AuditWriteError(`audit write failed: ${(err as Error).message}`, { cause: err });
+}
+
+interface Pending {
+  fn: () => unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
 }
 
 const INSERT_ENTRY = `INSERT INTO audit_entries (${ENTRY_COLUMNS.join(', ')}) VALUES (${ENTRY_COLUMNS.map(
@@ -36,8 +62,6 @@ const INSERT_ENTRY = `INSERT INTO audit_entries (${ENTRY_COLUMNS.join(', ')}) VA
 interface ChainRow {
   head_seq: number;
   head_hash: string;
-  anchor_seq: number;
-  anchor_hash: string;
 }
 
 // A CDS card's uuid, or (SMART decisions) the id of the record whose assessment was shown.
@@ -56,8 +80,12 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     try {
-      db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+      db.pragma(
+        `busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`,
+      );
       db.pragma('journal_mode = WAL');
+      // Purged entries are overwritten with zeros, not left readable in free pages.
+      db.pragma('secure_delete = ON');
       // FULL: a record whose cards were shown must survive a power cut, not only a process crash.
       db.pragma('synchronous = FULL');
       SqliteAuditStore.migrate(db);
@@ -87,8 +115,21 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
     return this.db.prepare(sql).all(...params) as T[];
   }
 
-  protected async chainState(): Promise<ChainState> {
-    return toState(this.db.prepare('SELECT * FROM audit_chain WHERE id = 1').get() as ChainRow);
+  protected async snapshot<T>(fn: (q: ReadQuery) => Promise<T>): Promise<T> {
+    // A file database gets its own read connection, whose transaction holds one WAL snapshot while
+    // this connection keeps writing. An in-memory database has no other writer than this process.
+    if (this.db.memory) return fn((sql, params = []) => this.all(sql, params));
+    const reader = new Database(this.db.name, { readonly: true, fileMustExist: true });
+    try {
+      reader.exec('BEGIN');
+      const q: ReadQuery = async <R>(sql: string, params: unknown[] = []) =>
+        reader.prepare(sql).all(...params) as R[];
+      const result = await fn(q);
+      reader.exec('COMMIT');
+      return result;
+    } finally {
+      reader.close();
+    }
   }
 
   private write<T>(fn: () => T): T {
@@ -98,47 +139,60 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
       return result;
     } catch (err) {
       this.lastWriteOk = false;
-      throw new AuditWriteError(`audit write failed: ${(err as Error).message}`, { cause: err });
+      throw writeError(err);
     }
   }
 
   /**
    * Group commit: appends issued while the event loop is busy are written in one transaction,
    * so one fsync (synchronous=FULL) covers many records and every caller still waits until its
-   * record is durable. A failed batch is retried entry by entry, so one bad entry fails alone.
+   * record is durable. Each entry runs in its own savepoint, so a bad entry fails alone; when the
+   * database itself cannot be written, the whole batch fails at once (one busy_timeout wait).
    */
-  private batch: Array<{ fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> =
-    [];
+  private batch: Pending[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+  private closed = false;
 
   private enqueue<T>(fn: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new AuditWriteError('audit write failed: the store is closed'));
     return new Promise<T>((resolve, reject) => {
       this.batch.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (this.batch.length === 1) setImmediate(() => this.flush());
+      if (this.batch.length === 1) this.scheduled = setImmediate(() => this.flush());
     });
   }
 
   private flush(): void {
+    this.scheduled = undefined;
     const batch = this.batch.splice(0);
     if (batch.length === 0) return;
-    if (batch.length > 1) {
-      try {
-        const results = this.db.transaction(() => batch.map((b) => b.fn())).immediate();
-        this.lastWriteOk = true;
-        batch.forEach((b, i) => {
-          b.resolve(results[i]);
-        });
-        return;
-      } catch {
-        // fall through: retry one by one
-      }
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    // A nested better-sqlite3 transaction is a SAVEPOINT: rolled back alone when its entry throws.
+    const entry = this.db.transaction((fn: () => unknown) => fn());
+    try {
+      this.db
+        .transaction(() => {
+          for (const b of batch) {
+            try {
+              outcomes.push({ ok: true, value: entry(b.fn) });
+            } catch (err) {
+              if (databaseUnavailable(err)) throw err;
+              outcomes.push({ ok: false, error: err });
+            }
+          }
+        })
+        .immediate();
+      this.lastWriteOk = true;
+    } catch (err) {
+      this.lastWriteOk = false;
+      const error = writeError(err);
+      for (const b of batch) b.reject(error);
+      return;
     }
-    for (const b of batch) {
-      try {
-        b.resolve(this.write(b.fn));
-      } catch (err) {
-        b.reject(err);
-      }
-    }
+    batch.forEach((b, i) => {
+      const o = outcomes[i];
+      if (o.ok) b.resolve(o.value);
+      else b.reject(writeError(o.error));
+    });
   }
 
   private head(): ChainAnchor {
@@ -164,23 +218,35 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
     return rowToEntry<AuditRecord>(row);
   }
 
+  private insertFeedback(feedback: FeedbackInput, receivedAt: Date): EntryRow {
+    const link = this.db.prepare(LINK_FEEDBACK).get(feedback.cardId, feedback.cardId) as
+      | { record_id: string }
+      | undefined;
+    const row = buildFeedbackRow(feedback, this.head(), link?.record_id, receivedAt);
+    this.insert(row);
+    return row;
+  }
+
   async appendFeedback(feedback: FeedbackInput): Promise<FeedbackEvent> {
-    const row = await this.enqueue(() => {
-      const link = this.db.prepare(LINK_FEEDBACK).get(feedback.cardId, feedback.cardId) as
-        | { record_id: string }
-        | undefined;
-      const row = buildFeedbackRow(feedback, this.head(), link?.record_id, new Date());
-      this.insert(row);
-      return row;
-    });
+    const row = await this.enqueue(() => this.insertFeedback(feedback, new Date()));
     return rowToEntry<FeedbackEvent>(row);
+  }
+
+  async appendFeedbackBatch(items: FeedbackInput[]): Promise<FeedbackEvent[]> {
+    if (items.length === 0) return [];
+    // One savepoint for the lot: any item failing rolls every one of them back.
+    const rows = await this.enqueue(() => {
+      const receivedAt = new Date();
+      return items.map((f) => this.insertFeedback(f, receivedAt));
+    });
+    return rows.map((row) => rowToEntry<FeedbackEvent>(row));
   }
 
   async purge(before: Date): Promise<PurgeResult> {
     const check = await this.verifyChain();
     if (!check.ok) throw new AuditWriteError(`refusing to purge: chain broken at seq ${check.broken.seq}`);
-    return this.write(() => {
-      const state = toState(this.db.prepare('SELECT * FROM audit_chain WHERE id = 1').get() as ChainRow);
+    const result = this.write(() => {
+      const state = toState(this.db.prepare('SELECT * FROM audit_chain WHERE id = 1').get() as FullChainRow);
       const first = this.db
         .prepare('SELECT MIN(seq) AS seq FROM audit_entries WHERE time_ms >= ?')
         .get(before.getTime()) as { seq: number | null };
@@ -203,6 +269,10 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
         .run(new Date().toISOString(), cut, last.hash, purged);
       return { purged, anchor: { seq: cut, hash: last.hash } };
     });
+    // secure_delete zeroed the pages, but the WAL still holds old copies until it is checkpointed
+    // and emptied. A busy checkpoint (a reader in the way) is retried by the next purge.
+    if (result.purged > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return result;
   }
 
   async healthy(): Promise<boolean> {
@@ -216,11 +286,22 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    this.closed = true;
+    // Entries already accepted are written (or rejected) before the connection goes away.
+    if (this.scheduled) clearImmediate(this.scheduled);
+    if (this.db.open) {
+      this.flush();
+      this.db.close();
+    }
   }
 }
 
-function toState(row: ChainRow): ChainState {
+interface FullChainRow extends ChainRow {
+  anchor_seq: number;
+  anchor_hash: string;
+}
+
+function toState(row: FullChainRow): { head: ChainAnchor; anchor: ChainAnchor } {
   return {
     head: { seq: Number(row.head_seq), hash: row.head_hash },
     anchor: { seq: Number(row.anchor_seq), hash: row.anchor_hash },

@@ -45,6 +45,10 @@ export interface AuditRecordInput {
 }
 
 export interface AuditRecord extends AuditRecordInput {
+  /** Entry format version (1); absent on entries written before versioning. */
+  v?: number;
+  /** ISO-8601 time the store wrote the entry (since version 1). */
+  writtenAt?: string;
   /** Position in the chain, from 1. */
   seq: number;
   id: string;
@@ -69,6 +73,8 @@ export interface FeedbackInput {
 }
 
 export interface FeedbackEvent extends FeedbackInput {
+  /** Entry format version (1); absent on entries written before versioning. */
+  v?: number;
   seq: number;
   id: string;
   /** The audit record whose card this is, when known. */
@@ -83,6 +89,11 @@ export interface AuditStore {
   append(record: AuditRecordInput): Promise<AuditRecord>;
   /** Appends a feedback event (also chained) linked to its card's record. */
   appendFeedback(feedback: FeedbackInput): Promise<FeedbackEvent>;
+  /**
+   * Appends several feedback events in one transaction, in order: all are written or none is
+   * (throws then). An empty list writes nothing.
+   */
+  appendFeedbackBatch(items: FeedbackInput[]): Promise<FeedbackEvent[]>;
   /** True when the store can currently be written (drives /readyz). */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
@@ -104,7 +115,10 @@ export interface AuditRecordFilter {
   service?: string;
   /** `Patient/id` (a bare id is accepted too). */
   patient?: string;
-  /** Records with at least one feedback event of that outcome; 'none': records without feedback. */
+  /**
+   * Records with at least one card whose latest feedback has that outcome; 'none': records
+   * without feedback.
+   */
   outcome?: CardOutcome;
   model?: string;
   fallback?: boolean;
@@ -148,7 +162,10 @@ export interface AuditRecordDetail {
 
 export interface RateRow {
   key: string;
-  /** Cards shown (silent-mode cards are never shown, so they are not counted). */
+  /**
+   * Cards shown (silent-mode cards are never shown, so they are not counted). A SMART assessment
+   * counts once, as one decision, under the card type 'smart-triage-decision'.
+   */
   cards: number;
   accepted: number;
   overridden: number;

@@ -1,6 +1,7 @@
 // Who may read the audit trail: bearer JWTs from the configured auditor issuer, for the auditor
-// audience, carrying the auditor role. Everything else gets 401/403 without detail, so a CDS
-// client's token (another issuer and audience) learns nothing about why it failed.
+// audience, with a subject and the auditor role (a role claim; scopes are not enough). Everything
+// else gets 401/403 without detail, so a CDS client's token (another issuer and audience) learns
+// nothing about why it failed.
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
 import type { Config } from '../config.ts';
@@ -28,9 +29,6 @@ export class AuditorAuthError extends Error {
 /** Resolves the auditor behind an Authorization header, or throws AuditorAuthError. */
 export type VerifyAuditor = (authorization: string | undefined) => Promise<AuditorIdentity>;
 
-/** The scope that grants read access when roles are not used. */
-export const AUDIT_READ_SCOPE = 'audit.read';
-
 // Asymmetric algorithms only: an HMAC secret shared with the issuer could mint tokens.
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
@@ -46,12 +44,14 @@ function stringList(v: unknown): string[] {
   return [];
 }
 
-/** True when the token grants the auditor role (roles, Keycloak realm_access.roles, or scope). */
+/**
+ * True when the token holds the auditor role in `roles` or Keycloak's `realm_access.roles`. Scopes
+ * do not count: a scope is what a client asked for, a role is what the identity provider granted
+ * the person.
+ */
 export function hasAuditorRole(payload: JWTPayload, role: string): boolean {
   const realm = (payload.realm_access as { roles?: unknown } | undefined)?.roles;
-  if (stringList(payload.roles).includes(role)) return true;
-  if (stringList(realm).includes(role)) return true;
-  return [...stringList(payload.scope), ...stringList(payload.scp)].includes(AUDIT_READ_SCOPE);
+  return stringList(payload.roles).includes(role) || stringList(realm).includes(role);
 }
 
 export function createAuditorVerifier(
@@ -84,16 +84,18 @@ export function createAuditorVerifier(
         issuer,
         audience: config.AUDITOR_AUDIENCE,
         algorithms: ALGORITHMS,
-        requiredClaims: ['exp'],
+        // Every read is logged under the auditor's subject, so a token without one is refused.
+        requiredClaims: ['exp', 'sub'],
         clockTolerance: 30,
       }));
     } catch {
       throw new AuditorAuthError(401, 'token rejected');
     }
+    if (!payload.sub) throw new AuditorAuthError(401, 'token has no subject');
     if (!hasAuditorRole(payload, config.AUDITOR_ROLE)) throw new AuditorAuthError(403, 'not an auditor');
     const name = payload.preferred_username ?? payload.name;
     return {
-      subject: payload.sub ?? 'unknown',
+      subject: payload.sub,
       ...(typeof name === 'string' ? { name } : {}),
     };
   };

@@ -82,7 +82,19 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, {
       api.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
         try {
           const auditor = await verifyAuditor(request.headers.authorization);
-          request.log.info({ auditor: auditor.subject, url: request.url }, 'audit trail read');
+          // Who read what, kept in the service log (not in the chain, which holds decisions only).
+          // The route pattern, not the URL: filter values go under `filters`, where the logger's
+          // redaction still hides a patient id.
+          request.log.info(
+            {
+              auditor: auditor.subject,
+              at: new Date().toISOString(),
+              endpoint: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
+              filters: request.query,
+              ...(request.params && Object.keys(request.params).length ? { target: request.params } : {}),
+            },
+            'auditor read',
+          );
         } catch (err) {
           if (!(err instanceof AuditorAuthError)) throw err;
           // No reason in the answer: a rejected caller learns nothing about the trail or the rules.

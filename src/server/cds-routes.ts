@@ -205,9 +205,10 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
         );
     }
     try {
-      for (const f of parsed.data.feedback) {
-        await runtime.audit.appendFeedback({
-          channel: 'cds-hooks',
+      // One transaction: a batch is stored whole or not at all, so a retry never duplicates.
+      await runtime.audit.appendFeedbackBatch(
+        parsed.data.feedback.map((f) => ({
+          channel: 'cds-hooks' as const,
           service: service.descriptor.id,
           cardId: f.card,
           outcome: f.outcome,
@@ -215,8 +216,8 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
           overrideReason: f.overrideReason?.reason,
           userComment: f.overrideReason?.userComment,
           outcomeTimestamp: f.outcomeTimestamp,
-        });
-      }
+        })),
+      );
       runtime.health.auditWrite(true);
     } catch (err) {
       request.log.error({ err }, 'feedback could not be stored');

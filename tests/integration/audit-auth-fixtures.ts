@@ -9,7 +9,8 @@ export interface TestIdp {
   config: ReturnType<typeof testConfig>;
   token(
     claims?: JWTPayload,
-    options?: { issuer?: string; audience?: string; expiresIn?: string },
+    /** `subject: null` leaves the `sub` claim out. */
+    options?: { issuer?: string; audience?: string; expiresIn?: string; subject?: string | null },
   ): Promise<string>;
 }
 
@@ -20,14 +21,15 @@ export async function createTestIdp(alg = 'ES256'): Promise<TestIdp> {
   return {
     jwks: { keys: [jwk] },
     config,
-    token: (claims = { roles: ['auditor'] }, options = {}) =>
-      new SignJWT({ ...claims })
+    token: (claims = { roles: ['auditor'] }, options = {}) => {
+      const subject = options.subject === undefined ? 'auditor-ann' : options.subject;
+      return new SignJWT({ ...claims, ...(subject === null ? {} : { sub: subject }) })
         .setProtectedHeader({ alg, kid: 'auditor-key-1', typ: 'JWT' })
         .setIssuer(options.issuer ?? AUDITOR_ISSUER)
         .setAudience(options.audience ?? config.AUDITOR_AUDIENCE)
-        .setSubject('auditor-ann')
         .setIssuedAt()
         .setExpirationTime(options.expiresIn ?? '5m')
-        .sign(privateKey),
+        .sign(privateKey);
+    },
   };
 }

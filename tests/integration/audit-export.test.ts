@@ -105,4 +105,35 @@ describe('audit export', () => {
     const smart = bundle.entry?.[5].resource as AuditEvent;
     assert.equal(smart.subtype?.[0].code, 'smart-decision');
   });
+
+  it('marks only real errors as failures, skips blank comments and says when each entry was written', async () => {
+    const own = await openAuditStore('sqlite::memory:');
+    try {
+      const notesOnly = await own.append(makeRecord({ errors: ['missing: weight', 'missing: lactate'] }));
+      const failed = await own.append(makeRecord({ errors: ['missing: weight', 'model failed: timeout'] }));
+      await own.appendFeedback(
+        makeFeedback(failed.cardIds[0], { outcome: 'overridden', userComment: '   ' }),
+      );
+      const bundle = JSON.parse(await text(fhirBundleChunks(own.entries()))) as Bundle;
+      for (const e of bundle.entry ?? []) {
+        assert.doesNotThrow(() => validateResource(e.resource!), `${e.resource?.resourceType} ${e.fullUrl}`);
+      }
+      const events = (bundle.entry ?? [])
+        .map((e) => e.resource)
+        .filter((r) => r?.resourceType === 'AuditEvent');
+      const [first, second, feedback] = events as AuditEvent[];
+      assert.equal(first.outcome, '0');
+      assert.match(first.outcomeDesc ?? '', /2 missing-data note/);
+      assert.equal(second.outcome, '4');
+      assert.match(second.outcomeDesc ?? '', /1 error\(s\); 1 missing-data note/);
+      assert.ok(!feedback.entity?.[0].detail?.some((d) => d.type === 'userComment'));
+      // The record time is when the hook ran (fixture: 2026-11-20); recorded is when it was written.
+      const written = (await own.get(notesOnly.id))?.record.writtenAt;
+      assert.ok(written);
+      assert.equal(first.recorded, written);
+      assert.notEqual(first.recorded, new Date(notesOnly.time).toISOString());
+    } finally {
+      await own.close();
+    }
+  });
 });

@@ -200,6 +200,51 @@ export function runQuerySuite(name: string, factory: HarnessFactory): void {
     });
   });
 
+  describe(`${name} audit latest outcomes and SMART decisions`, () => {
+    let h: StoreHarness;
+    before(async () => {
+      h = await factory();
+    });
+    after(async () => {
+      await h.dispose();
+    });
+
+    it('filters by the latest feedback on each card, as the metrics count it', async () => {
+      const changed = await h.store.append(recordWith('changed', [['k1', 'sepsis-screen']], {}));
+      await h.store.appendFeedback(makeFeedback('k1'));
+      await h.store.appendFeedback(makeFeedback('k1', { outcome: 'overridden' }));
+      const ids = async (outcome: 'accepted' | 'overridden') =>
+        (await h.store.list({ outcome })).records.map((r) => r.id);
+      assert.deepEqual(await ids('accepted'), [], 'the acceptance was replaced by an override');
+      assert.deepEqual(await ids('overridden'), [changed.id]);
+      const [summary] = (await h.store.list({ outcome: 'overridden' })).records;
+      assert.deepEqual([summary.accepted, summary.overridden], [0, 1]);
+    });
+
+    it('counts a SMART decision (card id = record id) as one decision of that record', async () => {
+      const assessment = await h.store.append(
+        recordWith('smart', [['s-card', 'triage-level']], { channel: 'smart-app', service: 'smart-triage' }),
+      );
+      await h.store.appendFeedback(
+        makeFeedback(assessment.id, {
+          channel: 'smart-app',
+          service: 'smart-triage',
+          outcome: 'overridden',
+          overrideReason: { display: 'nurse judgement' },
+        }),
+      );
+      const m = await h.store.metrics({ service: 'smart-triage' });
+      assert.deepEqual(m.byService, [
+        { key: 'smart-triage', cards: 1, accepted: 0, overridden: 1, acceptanceRate: 0, overrideRate: 1 },
+      ]);
+      assert.deepEqual(
+        m.byCardType.map((r) => [r.key, r.overridden]),
+        [['smart-triage-decision', 1]],
+      );
+      assert.deepEqual(m.overrideReasons, [{ reason: 'nurse judgement', count: 1 }]);
+    });
+  });
+
   describe(`${name} audit retention purge`, () => {
     let h: StoreHarness;
     before(async () => {
@@ -237,11 +282,14 @@ export function runQuerySuite(name: string, factory: HarnessFactory): void {
       await h.store.append(makeRecord());
       assert.equal((await h.store.verifyChain()).ok, true);
 
-      // A forged anchor does not fit the first kept entry.
+      // A forged anchor matches no recorded purge.
       await h.sql('UPDATE audit_chain SET anchor_hash = ? WHERE id = 1', ['f'.repeat(64)]);
       const forged = await h.store.verifyChain();
       assert.equal(forged.ok, false);
-      if (!forged.ok) assert.equal(forged.broken.id, recent.id);
+      if (!forged.ok) {
+        assert.equal(forged.broken.seq, old2.seq);
+        assert.match(forged.broken.reason, /last purge/);
+      }
       await h.sql('UPDATE audit_chain SET anchor_hash = ? WHERE id = 1', [old2.hash]);
       await assert.doesNotReject(h.store.purge(new Date(0)));
     });

@@ -13,6 +13,7 @@ describe('auditor API', () => {
   let store: AuditDatabase;
   let idp: TestIdp;
   let auth: { authorization: string };
+  const logs: Array<Record<string, unknown>> = [];
   const shown = makeRecord({
     service: 'citecare-sepsis',
     patient: 'Patient/p1',
@@ -28,7 +29,9 @@ describe('auditor API', () => {
   before(async () => {
     idp = await createTestIdp();
     store = await openAuditStore('sqlite::memory:');
-    app = Fastify();
+    app = Fastify({
+      logger: { level: 'info', stream: { write: (line: string) => logs.push(JSON.parse(line)) } },
+    });
     await app.register(auditRoutes, {
       prefix: '/audit',
       store,
@@ -158,5 +161,22 @@ describe('auditor API', () => {
       );
     }
     assert.equal((await app.inject({ url: '/audit/assets/audit.css' })).statusCode, 200);
+  });
+
+  it('logs every auditor read with the auditor, the endpoint and the filters or record asked for', async () => {
+    logs.length = 0;
+    const rec = (await store.list({})).records[0];
+    await app.inject({ url: '/audit/api/records?service=citecare-sepsis&outcome=overridden', headers: auth });
+    await app.inject({ url: `/audit/api/records/${rec.id}`, headers: auth });
+    await app.inject({ url: '/audit/api/records' });
+    const reads = logs.filter((l) => l.msg === 'auditor read');
+    assert.equal(reads.length, 2, 'one line per authorized read, none for a refused one');
+    assert.equal(reads[0].level, 30);
+    assert.equal(reads[0].auditor, 'auditor-ann');
+    assert.equal(reads[0].endpoint, 'GET /audit/api/records');
+    assert.deepEqual(reads[0].filters, { service: 'citecare-sepsis', outcome: 'overridden' });
+    assert.ok(Date.parse(String(reads[0].at)));
+    assert.equal(reads[1].endpoint, 'GET /audit/api/records/:id');
+    assert.deepEqual(reads[1].target, { id: rec.id });
   });
 });

@@ -2,6 +2,7 @@
 // audit-store-sqlite and audit-store-postgres test files).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { canonicalJson } from '../../src/audit/canonical-json.ts';
 import { sha256Hex } from '../../src/audit/chain.ts';
 import type { AuditEntry, AuditRecord } from '../../src/audit/types.ts';
 import { type HarnessFactory, makeFeedback, makeRecord, type StoreHarness } from './audit-store-fixtures.ts';
@@ -40,8 +41,12 @@ export function runStoreSuite(name: string, factory: HarnessFactory): void {
       const rec = await h.store.append(input);
       const detail = await h.store.get(rec.id);
       assert.ok(detail);
-      const { seq, id, hash, prevHash, kind, ...stored } = detail.record as AuditRecord & { kind: string };
+      const { seq, id, hash, prevHash, kind, v, writtenAt, ...stored } = detail.record as AuditRecord & {
+        kind: string;
+      };
+      assert.ok(writtenAt && Date.parse(writtenAt) >= Date.parse(input.time));
       assert.equal(kind, 'record');
+      assert.equal(v, 1, 'new entries carry the format version in their hashed body');
       assert.deepEqual(stored, input);
       assert.equal(seq, rec.seq);
       assert.equal(hash, rec.hash);
@@ -166,7 +171,7 @@ export function runStoreSuite(name: string, factory: HarnessFactory): void {
       const target = recs[1];
       const [row] = await h.sql('SELECT body, hash FROM audit_entries WHERE seq = ?', [target.seq]);
       const original = { body: String(row.body), hash: String(row.hash) };
-      const forged = original.body.replace('"citecare-sepsis"', '"citecare-other"');
+      const forged = original.body.replace(`"${target.hookInstance}"`, '"hi-forged"');
       assert.notEqual(forged, original.body);
 
       await h.sql('UPDATE audit_entries SET body = ? WHERE seq = ?', [forged, target.seq]);
@@ -209,6 +214,150 @@ export function runStoreSuite(name: string, factory: HarnessFactory): void {
       assert.ok(a.seq < c.seq);
     });
 
+    it('keeps a record holding NaN or Infinity, writing null and noting it in errors', async () => {
+      const input = makeRecord({ scores: { news2: { total: Number.NaN } }, timings: { total: Infinity } });
+      const rec = await h.store.append(input);
+      const detail = await h.store.get(rec.id);
+      assert.deepEqual(detail?.record.scores, { news2: { total: null } });
+      assert.equal(detail?.record.timings.total, null);
+      assert.equal(detail?.record.errors.length, 2);
+      assert.match(detail?.record.errors.join('\n') ?? '', /non-finite number at \$\.scores\.news2\.total/);
+      assert.equal((await h.store.verifyChain()).ok, true);
+    });
+
+    it('names the entry whose indexed columns or card links differ from its hashed content', async () => {
+      const recInput = makeRecord({ patient: 'Patient/col-1' });
+      const rec = await h.store.append(recInput);
+      const fb = await h.store.appendFeedback(makeFeedback(recInput.cardIds[0], { outcome: 'overridden' }));
+      const other = await h.store.append(makeRecord());
+      const tampers: Array<[string, string, unknown]> = [
+        [rec.id, 'kind', 'feedback'],
+        [rec.id, 'service', 'citecare-other'],
+        [rec.id, 'patient', 'Patient/someone-else'],
+        [rec.id, 'time_ms', Date.parse('2020-01-01T00:00:00Z')],
+        [rec.id, 'silent', 1],
+        [rec.id, 'fallback', 1],
+        [rec.id, 'model', 'other-model'],
+        [fb.id, 'record_id', other.id],
+        [fb.id, 'outcome', 'accepted'],
+        [fb.id, 'card_id', 'card-elsewhere'],
+      ];
+      for (const [id, column, value] of tampers) {
+        const [saved] = await h.sql(`SELECT ${column} AS v FROM audit_entries WHERE id = ?`, [id]);
+        await h.sql(`UPDATE audit_entries SET ${column} = ? WHERE id = ?`, [value, id]);
+        const verdict = await h.store.verifyChain();
+        await h.sql(`UPDATE audit_entries SET ${column} = ? WHERE id = ?`, [saved.v, id]);
+        assert.equal(verdict.ok, false, `tampered ${column} went unnoticed`);
+        if (!verdict.ok) {
+          assert.equal(verdict.broken.id, id, column);
+          assert.match(verdict.broken.reason, new RegExp(column));
+        }
+      }
+      assert.equal((await h.store.verifyChain()).ok, true);
+
+      // Relinking a card to another record would reroute its feedback; dropping it hides it.
+      const card = recInput.cardIds[0];
+      await h.sql('UPDATE audit_cards SET record_id = ? WHERE card_id = ?', [other.id, card]);
+      let verdict = await h.store.verifyChain();
+      assert.equal(verdict.ok, false);
+      if (!verdict.ok) assert.equal(verdict.broken.id, rec.id);
+      await h.sql('DELETE FROM audit_cards WHERE card_id = ?', [card]);
+      verdict = await h.store.verifyChain();
+      assert.equal(verdict.ok, false);
+      if (!verdict.ok) assert.equal(verdict.broken.id, rec.id);
+      await h.sql('INSERT INTO audit_cards (card_id, record_id) VALUES (?, ?)', [card, rec.id]);
+      await h.sql('INSERT INTO audit_cards (card_id, record_id) VALUES (?, ?)', [
+        'card-ghost',
+        'no-such-record',
+      ]);
+      verdict = await h.store.verifyChain();
+      assert.equal(verdict.ok, false);
+      if (!verdict.ok) assert.match(verdict.broken.reason, /card-ghost/);
+      await h.sql('DELETE FROM audit_cards WHERE card_id = ?', ['card-ghost']);
+      assert.equal((await h.store.verifyChain()).ok, true);
+    });
+
+    it('rejects an anchor that no purge wrote (old entries deleted and the anchor moved past them)', async () => {
+      const saved = await h.sql('SELECT * FROM audit_entries WHERE seq <= 3 ORDER BY seq');
+      const third = saved[2];
+      await h.sql('DELETE FROM audit_entries WHERE seq <= 3');
+      await h.sql('UPDATE audit_chain SET anchor_seq = ?, anchor_hash = ? WHERE id = 1', [3, third.hash]);
+      const verdict = await h.store.verifyChain();
+      await h.sql('UPDATE audit_chain SET anchor_seq = 0, anchor_hash = ? WHERE id = 1', ['0'.repeat(64)]);
+      const cols = Object.keys(saved[0]);
+      for (const row of saved) {
+        await h.sql(
+          `INSERT INTO audit_entries (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+          cols.map((k) => row[k]),
+        );
+      }
+      assert.equal(verdict.ok, false);
+      if (!verdict.ok) {
+        assert.equal(verdict.broken.seq, 3);
+        assert.match(verdict.broken.reason, /no purge was recorded/);
+      }
+      assert.equal((await h.store.verifyChain()).ok, true);
+    });
+
+    it('still verifies entries written before the format version existed', async () => {
+      const rec = await h.store.append(makeRecord());
+      const [row] = await h.sql('SELECT body FROM audit_entries WHERE id = ?', [rec.id]);
+      assert.equal(JSON.parse(String(row.body)).v, 1);
+      // A version this code does not know is refused, so a future format is never half-checked.
+      const [last] = await h.sql('SELECT seq, body FROM audit_entries ORDER BY seq DESC LIMIT 1');
+      const body = JSON.parse(String(last.body));
+      const future = canonicalJson({ ...body, v: 2 });
+      const unversioned = canonicalJson({ ...body, v: undefined });
+      await h.sql('UPDATE audit_entries SET body = ?, hash = ? WHERE seq = ?', [
+        future,
+        sha256Hex(future),
+        last.seq,
+      ]);
+      await h.sql('UPDATE audit_chain SET head_hash = ? WHERE id = 1', [sha256Hex(future)]);
+      const verdict = await h.store.verifyChain();
+      assert.equal(verdict.ok, false);
+      if (!verdict.ok) assert.match(verdict.broken.reason, /version 2/);
+      await h.sql('UPDATE audit_entries SET body = ?, hash = ? WHERE seq = ?', [
+        unversioned,
+        sha256Hex(unversioned),
+        last.seq,
+      ]);
+      await h.sql('UPDATE audit_chain SET head_hash = ? WHERE id = 1', [sha256Hex(unversioned)]);
+      assert.equal((await h.store.verifyChain()).ok, true, 'an entry without v still verifies');
+    });
+
+    it('appends a feedback batch in one transaction: all events, or none when one is bad', async () => {
+      const a = makeRecord();
+      const b = makeRecord();
+      const recA = await h.store.append(a);
+      const recB = await h.store.append(b);
+      const events = await h.store.appendFeedbackBatch([
+        makeFeedback(a.cardIds[0]),
+        makeFeedback(b.cardIds[0], { outcome: 'overridden', overrideReason: { display: 'Not relevant' } }),
+      ]);
+      assert.deepEqual(
+        events.map((e) => [e.seq, e.recordId, e.outcome]),
+        [
+          [recB.seq + 1, recA.id, 'accepted'],
+          [recB.seq + 2, recB.id, 'overridden'],
+        ],
+      );
+      assert.equal(events[1].prevHash, events[0].hash);
+      assert.deepEqual(await h.store.appendFeedbackBatch([]), []);
+      const before = (await h.store.verifyChain()) as { ok: true; head: { seq: number } };
+      await assert.rejects(
+        h.store.appendFeedbackBatch([
+          makeFeedback(a.cardIds[0]),
+          makeFeedback(b.cardIds[0], { outcomeTimestamp: 'not a time' }),
+        ]),
+        /outcomeTimestamp/,
+      );
+      const after = await h.store.verifyChain();
+      assert.equal(after.ok, true);
+      if (after.ok) assert.equal(after.head.seq, before.head.seq, 'nothing of the failed batch was written');
+      assert.equal((await h.store.get(recA.id))?.feedback.length, 1);
+    });
+
     it('throws when it cannot write, reports unhealthy, and recovers', async () => {
       const store = await h.impatient();
       try {
@@ -225,6 +374,39 @@ export function runStoreSuite(name: string, factory: HarnessFactory): void {
         assert.equal((await store.verifyChain()).ok, true);
       } finally {
         await store.close();
+      }
+    });
+  });
+
+  describe(`${name} audit chain verification during a purge`, () => {
+    it('never reports a break while another handle purges the walked prefix', async () => {
+      const h = await factory();
+      const other = await h.another();
+      try {
+        // More entries than one read page, so the walk spans several queries.
+        const old = Array.from({ length: 1100 }, () => makeRecord({ time: '2020-01-01T00:00:00Z' }));
+        for (let i = 0; i < old.length; i += 100)
+          await Promise.all(old.slice(i, i + 100).map((r) => h.store.append(r)));
+        for (let i = 0; i < 3; i++) await h.store.append(makeRecord({ time: new Date().toISOString() }));
+        let purging = true;
+        const verdicts: unknown[] = [];
+        // Several walkers, so some are always between two pages when the purge commits.
+        const walks = Array.from({ length: 4 }, async () => {
+          while (purging) verdicts.push(await h.store.verifyChain());
+        });
+        const purge = other.purge(new Date('2025-01-01T00:00:00Z'));
+        const result = await purge.finally(() => {
+          purging = false;
+        });
+        await Promise.all(walks);
+        assert.equal(result.purged, 1100);
+        assert.ok(verdicts.length > 0);
+        const breaks = verdicts.filter((v) => !(v as { ok: boolean }).ok);
+        assert.deepEqual(breaks, [], 'a consistent snapshot never looks broken');
+        assert.equal((await h.store.verifyChain()).ok, true);
+      } finally {
+        await other.close();
+        await h.dispose();
       }
     });
   });

@@ -19,7 +19,7 @@ async function status(p: Promise<unknown>): Promise<number> {
 }
 
 describe('auditor authentication', () => {
-  it('accepts the auditor role from roles, Keycloak realm_access or the audit.read scope', async () => {
+  it('accepts the auditor role from roles or Keycloak realm_access', async () => {
     const idp = await createTestIdp();
     const verify = createAuditorVerifier(idp.config, { jwks: idp.jwks });
     const who = await verify(`Bearer ${await idp.token({ roles: ['auditor'], preferred_username: 'ann' })}`);
@@ -28,7 +28,17 @@ describe('auditor authentication', () => {
       await status(verify(`Bearer ${await idp.token({ realm_access: { roles: ['auditor'] } })}`)),
       200,
     );
-    assert.equal(await status(verify(`Bearer ${await idp.token({ scope: 'openid audit.read' })}`)), 200);
+  });
+
+  it('does not take a scope for the role, and refuses a token without a subject', async () => {
+    const idp = await createTestIdp();
+    const verify = createAuditorVerifier(idp.config, { jwks: idp.jwks });
+    assert.equal(await status(verify(`Bearer ${await idp.token({ scope: 'openid audit.read' })}`)), 403);
+    assert.equal(await status(verify(`Bearer ${await idp.token({ scp: ['audit.read'] })}`)), 403);
+    const anonymous = await idp.token({ roles: ['auditor'] }, { subject: null });
+    assert.equal(await status(verify(`Bearer ${anonymous}`)), 401);
+    const blank = await idp.token({ roles: ['auditor'] }, { subject: '' });
+    assert.equal(await status(verify(`Bearer ${blank}`)), 401);
   });
 
   it('answers 403 to a valid token without the role', async () => {

@@ -87,11 +87,11 @@ export const configSchema = z
         message: 'may not be "disabled" when NODE_ENV=production',
       });
     }
-    if (c.LLM_PROVIDER === 'openai' && !c.OPENAI_API_KEY) {
+    if (c.LLM_PROVIDER === 'openai' && !c.OPENAI_API_KEY && !c.OPENAI_BASE_URL) {
       ctx.addIssue({
         code: 'custom',
         path: ['OPENAI_API_KEY'],
-        message: 'is required when LLM_PROVIDER=openai',
+        message: 'is required when LLM_PROVIDER=openai (unless OPENAI_BASE_URL names a keyless local server)',
       });
     }
     if (c.SMART_CLIENT_SECRET && c.SMART_PRIVATE_JWKS_FILE) {
@@ -111,7 +111,7 @@ export const configSchema = z
   })
   .transform((c) => {
     const publicBaseUrl = (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
-    const llmProvider = c.LLM_PROVIDER ?? (c.OPENAI_API_KEY ? 'openai' : 'none');
+    const llmProvider = c.LLM_PROVIDER ?? (c.OPENAI_API_KEY || c.OPENAI_BASE_URL ? 'openai' : 'none');
     const demoFhir = c.DEMO_FHIR ?? (c.NODE_ENV === 'production' ? 'off' : 'on');
     return {
       ...c,
@@ -135,9 +135,28 @@ export class ConfigError extends Error {
 }
 
 /** Parses an environment (process.env at start, a literal object in tests). */
+/**
+ * LangChain reads these itself: verbose mode prints prompts (patient data) to stdout and tracing
+ * sends them to a third party. CiteCare refuses to start with them on rather than ignore them.
+ */
+const LEAKY_LANGCHAIN_VARIABLES = [
+  'LANGCHAIN_VERBOSE',
+  'LANGCHAIN_TRACING_V2',
+  'LANGCHAIN_TRACING',
+  'LANGSMITH_TRACING',
+];
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // Empty strings mean "unset", as in most deployment tools.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const leaky = LEAKY_LANGCHAIN_VARIABLES.filter((name) => /^(true|1|yes)$/i.test(cleaned[name] ?? ''));
+  if (leaky.length > 0) {
+    throw new ConfigError(
+      leaky.map(
+        (name) => `${name} must not be set: it would send or print model prompts, which hold patient data`,
+      ),
+    );
+  }
   const parsed = configSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(

@@ -8,7 +8,8 @@ import type { AdviceResult } from './types.ts';
 
 export interface AdviceCache {
   get(key: string): Promise<AdviceResult | undefined>;
-  set(key: string, value: AdviceResult): Promise<void>;
+  /** `ttlMs` shortens the entry's life below the store's default (e.g. for fallbacks). */
+  set(key: string, value: AdviceResult, ttlMs?: number): Promise<void>;
 }
 
 export interface MemoryAdviceCacheOptions {
@@ -42,9 +43,9 @@ export class MemoryAdviceCache implements AdviceCache {
     return hit.value;
   }
 
-  async set(key: string, value: AdviceResult): Promise<void> {
+  async set(key: string, value: AdviceResult, ttlMs?: number): Promise<void> {
     this.entries.delete(key);
-    this.entries.set(key, { value, expires: this.now() + this.ttlMs });
+    this.entries.set(key, { value, expires: this.now() + Math.min(ttlMs ?? this.ttlMs, this.ttlMs) });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
@@ -99,11 +100,21 @@ export function adviceInputHash(input: {
     .digest('hex');
 }
 
+/** Width of the "as of" buckets in the cache key. */
+export const AS_OF_BUCKET_MS = 5 * 60_000;
+
+/**
+ * The cache key. The "as of" time enters rounded to 5-minute buckets: the rendered input says
+ * "10 min ago", so an answer must not outlive the relative times it was given by much.
+ */
 export function adviceCacheKey(parts: {
   inputHash: string;
   promptId: string;
   promptVersion: string;
   model: string;
+  asOf?: string;
 }): string {
-  return `advice:${parts.promptId}@${parts.promptVersion}:${parts.model}:${parts.inputHash}`;
+  const t = parts.asOf === undefined ? Number.NaN : Date.parse(parts.asOf);
+  const bucket = Number.isNaN(t) ? 'any' : String(Math.floor(t / AS_OF_BUCKET_MS));
+  return `advice:${parts.promptId}@${parts.promptVersion}:${parts.model}:${bucket}:${parts.inputHash}`;
 }

@@ -54,6 +54,16 @@ export class CircuitBreaker {
     this.trialInFlight = false;
   }
 
+  /**
+   * A call that missed the caller's budget and is still running: it counts towards opening (a hung
+   * endpoint must not be called again and again), while a half-open trial stays in flight until the
+   * call ends. The call's own outcome later either closes the circuit (success) or only releases.
+   */
+  onSoftFailure(): void {
+    this.failures++;
+    if (this.failures >= this.threshold) this.openedAt = this.now();
+  }
+
   /** For a call that ended without telling us about the endpoint (e.g. aborted). */
   release(): void {
     this.trialInFlight = false;

@@ -1,9 +1,12 @@
 // The model advisor: render → prompt → structured call → zod check → grounding verifier, inside
-// the hook's time budget. A call that misses the budget keeps running and its verified result is
-// cached, so the next identical request gets it at once. Retries (429/5xx) only while the budget
-// allows; a circuit breaker stops calling an endpoint that keeps failing.
+// the hook's time budget, which counts from the moment advise() is called (prompt building and
+// the cache lookup spend it too). A call that misses the budget keeps running (up to 3 ×
+// LLM_TIMEOUT_MS) and its verified result is cached, so the next identical request gets it at
+// once. Retries (429/5xx) only while the budget allows; at most a few calls run at once, and a
+// circuit breaker, which also counts budget misses, stops calling an endpoint that keeps failing.
 import type { Config } from '../config.ts';
 import { type AdviceCache, adviceCacheKey, adviceInputHash, MemoryAdviceCache } from './advice-cache.ts';
+import { outcomeOf } from './advice-outcome.ts';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
 import { createOpenAIChatModel, ModelCallError, type StructuredChatModel } from './openai-chat.ts';
 import {
@@ -15,16 +18,14 @@ import {
 } from './prompts.ts';
 import { type RenderedInput, renderAdviceInput } from './render.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './retry-policy.ts';
-import { OUTPUT_SCHEMAS, summaryDraftSchema, triageDraftSchema } from './schemas.ts';
-import { countMessageTokens, countTokens } from './tokens.ts';
+import { OUTPUT_SCHEMAS } from './schemas.ts';
+import { countMessageTokens, countTokens, warmUp } from './tokens.ts';
 import type { AdviceKind, AdviceRequest, AdviceResult, Advisor } from './types.ts';
-import {
-  combineTriage,
-  countDropped,
-  type VerifyContext,
-  verifySummaryDraft,
-  verifyTriageDraft,
-} from './verify.ts';
+
+/** A fallback is cached only briefly: the next view may well get a usable answer. */
+const FALLBACK_CACHE_MS = 60_000;
+/** Placeholder for keyless OpenAI-compatible servers (the client insists on some key). */
+const NO_API_KEY = 'no-key-configured';
 
 export interface OpenAIAdvisorOptions {
   /** Replace the HTTP adapter (another provider, or a test double). */
@@ -36,8 +37,15 @@ export interface OpenAIAdvisorOptions {
   cache?: AdviceCache;
   breaker?: CircuitBreaker | CircuitBreakerOptions;
   retry?: Partial<RetryPolicy>;
-  /** Hard limit for one HTTP attempt, background included (default 60 s or LLM_TIMEOUT_MS if longer). */
+  /** Hard limit for one attempt, background included (default 3 × LLM_TIMEOUT_MS). */
   attemptTimeoutMs?: number;
+  /**
+   * Most model calls running at once, background included (default 4). Beyond it a request gets
+   * status 'timeout' without a call: a hung endpoint is not hammered by every chart opened.
+   */
+  maxConcurrentCalls?: number;
+  /** Longest wait for the cache lookup (default 100 ms; a shared cache may hang). */
+  cacheTimeoutMs?: number;
   /** Token budget for the whole prompt (system + user); default 2500. */
   maxPromptTokens?: number;
   now?: () => number;
@@ -57,17 +65,40 @@ interface Prepared {
   key: string;
 }
 
+interface Job {
+  promise: Promise<AdviceResult>;
+  /** Whether a caller's budget miss was already counted against the endpoint. */
+  softFailed: boolean;
+}
+
+/** The promise's value, or `fallback` once `ms` have passed. */
+async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<F>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createOpenAIAdvisor(config: Config, options: OpenAIAdvisorOptions = {}): OpenAIAdvisor {
+  // An attempt may outlive the hook's wait (it finishes in the background and is cached), but not
+  // by much: a hung endpoint must not hold a call slot for minutes.
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? 3 * config.LLM_TIMEOUT_MS;
   const chat =
     options.chatModel ??
     createOpenAIChatModel({
-      apiKey: config.OPENAI_API_KEY ?? '',
+      apiKey: config.OPENAI_API_KEY ?? NO_API_KEY,
       baseURL: config.OPENAI_BASE_URL,
       model: config.LLM_MODEL,
       temperature: config.LLM_TEMPERATURE,
-      // An attempt may outlive the hook's wait: it finishes in the background and is cached.
-      timeoutMs: options.attemptTimeoutMs ?? Math.max(60_000, config.LLM_TIMEOUT_MS),
+      timeoutMs: attemptTimeoutMs,
     });
+  // The tokeniser takes about a second to build: pay that now, not inside the first hook.
+  warmUp();
   const prompts = options.prompts ?? loadPrompts(options.promptsDir);
   const promptFor = (kind: AdviceKind) => selectPrompt(prompts, kind, options.pinnedPrompts?.[kind]);
   const cache = options.cache ?? new MemoryAdviceCache();
@@ -76,7 +107,9 @@ export function createOpenAIAdvisor(config: Config, options: OpenAIAdvisorOption
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const now = options.now ?? Date.now;
   const maxPromptTokens = options.maxPromptTokens ?? 2500;
-  const inflight = new Map<string, Promise<AdviceResult>>();
+  const maxConcurrent = options.maxConcurrentCalls ?? 4;
+  const cacheTimeoutMs = options.cacheTimeoutMs ?? 100;
+  const inflight = new Map<string, Job>();
   // How long a caller waits: the hook's remaining budget, never more than LLM_TIMEOUT_MS.
   const waitBudget = (request: AdviceRequest) =>
     Math.max(0, Math.min(request.budgetMs, config.LLM_TIMEOUT_MS));
@@ -93,6 +126,7 @@ export function createOpenAIAdvisor(config: Config, options: OpenAIAdvisorOption
       promptId: prompt.id,
       promptVersion: prompt.version,
       model: chat.model,
+      asOf: request.snapshot.at,
     });
     return { prompt, rendered, messages, key };
   }
@@ -111,21 +145,52 @@ export function createOpenAIAdvisor(config: Config, options: OpenAIAdvisorOption
     };
   }
 
-  async function run(request: AdviceRequest, p: Prepared, started: number): Promise<AdviceResult> {
-    const deadline = started + waitBudget(request);
-    const schema = OUTPUT_SCHEMAS[p.prompt.output];
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const reply = await chat.invoke({
+  /** One attempt, abandoned (and aborted) after attemptTimeoutMs whatever the adapter does. */
+  async function attempt(p: Prepared): Promise<Awaited<ReturnType<StructuredChatModel['invoke']>>> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const cap = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new ModelCallError('timeout', `model call abandoned after ${attemptTimeoutMs} ms`));
+      }, attemptTimeoutMs);
+    });
+    try {
+      return await Promise.race([
+        chat.invoke({
           prompt: p.prompt,
           values: { input: p.rendered.text },
-          schema,
+          schema: OUTPUT_SCHEMAS[p.prompt.output],
+          signal: controller.signal,
           metadata: { promptSha256: p.messages.sha256 },
-        });
+        }),
+        cap,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function run(request: AdviceRequest, p: Prepared, started: number, job: Job): Promise<AdviceResult> {
+    const deadline = started + waitBudget(request);
+    // The endpoint failed: counted once per call (a budget miss may have counted it already).
+    const failed = () => (job.softFailed ? breaker.release() : breaker.onFailure());
+    for (let n = 1; ; n++) {
+      try {
+        const reply = await attempt(p);
         breaker.onSuccess();
-        return finish(request, p, started, reply);
+        return outcomeOf(request, p.prompt, p.rendered, base(request, p, started), reply);
       } catch (e) {
-        const err = e instanceof ModelCallError ? e : new ModelCallError('client', String(e));
+        if (!(e instanceof ModelCallError)) {
+          // A bug on our side says nothing about the endpoint.
+          breaker.release();
+          return {
+            ...base(request, p, started),
+            status: 'error',
+            error: `internal error: ${e instanceof Error ? e.message : String(e)}`,
+          };
+        }
+        const err = e;
         if (err.outputProblem) {
           breaker.onSuccess();
           return {
@@ -135,85 +200,29 @@ export function createOpenAIAdvisor(config: Config, options: OpenAIAdvisorOption
             error: err.message,
           };
         }
-        const delay = err.retryable ? retryDelay(attempt, err.details.retryAfterMs, policy) : null;
+        if (err.kind === 'internal') {
+          breaker.release();
+          return { ...base(request, p, started), status: 'error', error: err.message };
+        }
+        const delay = err.retryable ? retryDelay(n, err.details.retryAfterMs, policy) : null;
         // Retry only if the wait and a short attempt still fit before the budget runs out.
         if (delay !== null && now() + delay + 50 < deadline) {
           await new Promise((r) => setTimeout(r, delay));
           continue;
         }
-        breaker.onFailure();
+        failed();
         return {
           ...base(request, p, started),
           status: err.kind === 'timeout' ? 'timeout' : 'error',
-          error: `${err.message}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}`,
+          error: `${err.message}${n > 1 ? ` (after ${n} attempts)` : ''}`,
         };
       }
     }
   }
 
-  function finish(
-    request: AdviceRequest,
-    p: Prepared,
-    started: number,
-    reply: Awaited<ReturnType<StructuredChatModel['invoke']>>,
-  ): AdviceResult {
-    const ctx: VerifyContext = {
-      resolveEvidence: (t) => p.rendered.evidence.resolve(t),
-      passages: p.rendered.passages,
-    };
-    const common = {
-      ...base(request, p, started),
-      rawOutput: reply.rawOutput,
-      parsed: reply.parsed,
-      usage: reply.usage,
-    };
-    // The adapter already parsed with the schema; the answer is still checked here as unknown.
-    if (p.prompt.output === 'triage-advice') {
-      const draft = triageDraftSchema.safeParse(reply.parsed);
-      if (!draft.success) return { ...common, status: 'fallback', error: 'output does not match the schema' };
-      const v = verifyTriageDraft(draft.data, ctx);
-      if (!v.enough) return fellBack(common, v);
-      const evidence = v.triage.rationale.flatMap((s) => s.evidence);
-      return {
-        ...common,
-        status: 'ok',
-        statements: v.statements,
-        dropped: v.dropped,
-        droppedCounts: countDropped(v.dropped),
-        triage: v.triage,
-        finalTriage: combineTriage(request.assessment.triage, v.triage.suggestedLevel, evidence),
-      };
-    }
-    const draft = summaryDraftSchema.safeParse(reply.parsed);
-    if (!draft.success) return { ...common, status: 'fallback', error: 'output does not match the schema' };
-    const v = verifySummaryDraft(draft.data, ctx);
-    if (!v.enough) return fellBack(common, v);
-    return {
-      ...common,
-      status: 'ok',
-      statements: v.statements,
-      dropped: v.dropped,
-      droppedCounts: countDropped(v.dropped),
-    };
-  }
-
-  /** Too little survived: nothing of the answer is used (survivors included), all of it is recorded. */
-  function fellBack(
-    common: Omit<AdviceResult, 'status'>,
-    v: { statements: unknown[]; dropped: AdviceResult['dropped']; total: number },
-  ): AdviceResult {
-    return {
-      ...common,
-      status: 'fallback',
-      statements: [],
-      dropped: v.dropped,
-      droppedCounts: countDropped(v.dropped),
-      error: `too little survived verification (${v.statements.length} of ${v.total})`,
-    };
-  }
-
-  function startJob(request: AdviceRequest, p: Prepared, started: number): Promise<AdviceResult> {
-    const job = run(request, p, started)
+  function startJob(request: AdviceRequest, p: Prepared, started: number): Job {
+    const job: Job = { promise: Promise.resolve(undefined as never), softFailed: false };
+    job.promise = run(request, p, started, job)
       .catch(
         (e: unknown): AdviceResult => ({
           ...base(request, p, started),
@@ -222,9 +231,11 @@ export function createOpenAIAdvisor(config: Config, options: OpenAIAdvisorOption
         }),
       )
       .then(async (result) => {
-        // Only finished model answers are worth replaying; failures should be tried again.
-        if (result.status === 'ok' || result.status === 'fallback')
-          await cache.set(p.key, result).catch(() => {});
+        // Only usable answers are worth replaying; a fallback briefly (the same input would fail
+        // the same way), failures not at all.
+        if (result.status === 'ok') await cache.set(p.key, result).catch(() => {});
+        else if (result.status === 'fallback')
+          await cache.set(p.key, result, FALLBACK_CACHE_MS).catch(() => {});
         return result;
       })
       .finally(() => inflight.delete(p.key));
@@ -241,10 +252,12 @@ export function createOpenAIAdvisor(config: Config, options: OpenAIAdvisorOption
       return `${chat.model} · prompt${list.length > 1 ? 's' : ''} ${list.map((x) => `${x.id}@${x.version}`).join(', ')}`;
     },
     async settle() {
-      while (inflight.size > 0) await Promise.allSettled([...inflight.values()]);
+      while (inflight.size > 0) await Promise.allSettled([...inflight.values()].map((j) => j.promise));
     },
     async advise(request) {
       const started = now();
+      const budget = waitBudget(request);
+      const left = () => Math.max(0, started + budget - now());
       let p: Prepared;
       try {
         p = await prepare(request);
@@ -255,11 +268,22 @@ export function createOpenAIAdvisor(config: Config, options: OpenAIAdvisorOption
           error: `cannot build the prompt: ${String(e)}`,
         };
       }
-      const hit = await cache.get(p.key).catch(() => undefined);
+      const hit = await within(
+        cache.get(p.key).catch(() => undefined),
+        Math.min(cacheTimeoutMs, left()),
+        undefined,
+      );
       if (hit) return { ...hit, cached: true, durationMs: now() - started };
 
       let job = inflight.get(p.key);
       if (!job) {
+        if (inflight.size >= maxConcurrent) {
+          return {
+            ...base(request, p, started),
+            status: 'timeout',
+            error: `${inflight.size} model calls still running; not called`,
+          };
+        }
         if (!breaker.tryAcquire()) {
           return {
             ...base(request, p, started),
@@ -269,14 +293,13 @@ export function createOpenAIAdvisor(config: Config, options: OpenAIAdvisorOption
         }
         job = startJob(request, p, started);
       }
-      const budget = waitBudget(request);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), budget);
-      });
-      const winner = await Promise.race([job, timedOut]);
-      clearTimeout(timer);
+      const winner = await within(job.promise, left(), 'timeout' as const);
       if (winner === 'timeout') {
+        // A budget miss is a soft failure: an endpoint that hangs opens the circuit too.
+        if (!job.softFailed) {
+          job.softFailed = true;
+          breaker.onSoftFailure();
+        }
         return {
           ...base(request, p, started),
           status: 'timeout',

@@ -4,6 +4,8 @@
 // choices[0].message.content (a refusal arrives in message.refusal with content null). Works with
 // OpenAI, Azure OpenAI's v1 endpoint and OpenAI-compatible servers (vLLM, Ollama, llama.cpp).
 // Callers get a provider-neutral reply or a typed ModelCallError, never a provider payload.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
 import { ChatOpenAI } from '@langchain/openai';
 import { z } from 'zod';
 import { chatTemplate, type PromptTemplate } from './prompts.ts';
@@ -28,7 +30,9 @@ export type ModelErrorKind =
   | 'schema'
   | 'refusal'
   | 'truncated'
-  | 'aborted';
+  | 'aborted'
+  // A fault in our own code (e.g. a TypeError), which says nothing about the endpoint.
+  | 'internal';
 
 const RETRYABLE: ReadonlySet<ModelErrorKind> = new Set(['rate-limit', 'server', 'network']);
 /** Kinds where the endpoint answered and the model's output was unusable. */
@@ -90,6 +94,16 @@ const rawCompletionSchema = z.object({
 
 const usageSchema = z.object({ input_tokens: z.number(), output_tokens: z.number() });
 
+// LangChain turns on LangSmith tracing by itself when LANGSMITH_TRACING / LANGCHAIN_TRACING_V2
+// are set, and a tracer would send every prompt (patient data) and output to a tracing service.
+// Every call runs inside a context whose run tree has tracing disabled, which LangChain honours
+// over the environment, and with no callbacks of its own.
+AsyncLocalStorageProviderSingleton.initializeGlobalInstance(new AsyncLocalStorage());
+
+function withoutTracing<T>(fn: () => Promise<T>): Promise<T> {
+  return AsyncLocalStorageProviderSingleton.runWithConfig({ callbacks: [] }, fn);
+}
+
 export function providerFor(baseURL: string | undefined): string {
   if (!baseURL) return 'openai';
   const host = new URL(baseURL).hostname;
@@ -142,11 +156,14 @@ export function createOpenAIChatModel(settings: ChatModelSettings): StructuredCh
       );
       let out: unknown;
       try {
-        out = await chain.invoke(call.values, {
-          signal: call.signal,
-          runName: `${call.prompt.id}@${call.prompt.version}`,
-          metadata: { promptId: call.prompt.id, promptVersion: call.prompt.version, ...call.metadata },
-        });
+        out = await withoutTracing(() =>
+          chain.invoke(call.values, {
+            callbacks: [],
+            signal: call.signal,
+            runName: `${call.prompt.id}@${call.prompt.version}`,
+            metadata: { promptId: call.prompt.id, promptVersion: call.prompt.version, ...call.metadata },
+          }),
+        );
       } catch (e) {
         throw toModelCallError(e, lastBody);
       }
@@ -195,7 +212,8 @@ function contentIn(body: string | undefined): string | undefined {
   return firstChoice(body)?.message?.content ?? undefined;
 }
 
-function toModelCallError(e: unknown, lastBody: string | undefined): ModelCallError {
+/** Maps whatever the SDK or LangChain threw to a typed error (exported for tests). */
+export function toModelCallError(e: unknown, lastBody?: string): ModelCallError {
   if (e instanceof ModelCallError) return e;
   const err = (e && typeof e === 'object' ? e : {}) as {
     name?: unknown;
@@ -234,11 +252,15 @@ function toModelCallError(e: unknown, lastBody: string | undefined): ModelCallEr
     return new ModelCallError('client', `model endpoint answered ${status}: ${message}`, { status });
   if (/Timeout/i.test(name)) return new ModelCallError('timeout', 'model request timed out');
   if (/Abort/i.test(name)) return new ModelCallError('aborted', 'model request was aborted');
-  if (
-    /APIConnectionError|FetchError|TypeError/.test(name) ||
-    /fetch failed|ECONNREFUSED|ECONNRESET/i.test(message)
-  ) {
+  // undici reports connection failures as `TypeError: fetch failed` (cause: ECONNREFUSED, …); any
+  // other TypeError is a bug of ours and must not be retried or blamed on the endpoint.
+  const networkMessage =
+    /fetch failed|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|socket hang up|other side closed/i;
+  if (/APIConnectionError|FetchError/.test(name) || networkMessage.test(message)) {
     return new ModelCallError('network', `cannot reach the model endpoint: ${message}`);
+  }
+  if (e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError) {
+    return new ModelCallError('internal', `internal error while calling the model: ${message}`);
   }
   return new ModelCallError('client', message);
 }

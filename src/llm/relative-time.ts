@@ -16,7 +16,11 @@ export function relativeTime(iso: string | undefined, asOfIso: string): string |
   else if (span < 48 * hour) amount = `${Math.round(span / hour)} h`;
   else if (span < 60 * day) amount = `${Math.round(span / day)} d`;
   else if (span < 730 * day) amount = `${Math.round(span / (30.44 * day))} mo`;
-  else amount = `${Math.floor(span / (365.25 * day))} y`;
+  else {
+    // A time 90 or more years back tells an age over 89, itself an identifier: capped like ages.
+    const years = Math.floor(span / (365.25 * day));
+    amount = years >= 90 ? '90+ y' : `${years} y`;
+  }
   return diff >= 0 ? `${amount} ago` : `in ${amount}`;
 }
 

@@ -2,10 +2,11 @@
 // evidence token, free text redacted and fenced as untrusted data. If the result is over the
 // token budget it is rendered again with less detail (fewer history points, shorter notes and
 // passages) rather than cut mid-way.
-import { createHash } from 'node:crypto';
 import type { Assessment, ClinicalSnapshot } from '../clinical/types.ts';
 import type { Passage } from '../guidelines/types.ts';
 import { EvidenceTokens } from './evidence-tokens.ts';
+import { allergyLabel, conditionLabel, freeTextScrubber, medicationLabel } from './fact-labels.ts';
+import { fence } from './fence.ts';
 import { redactText } from './redact.ts';
 import { ageLabel, relativeTime } from './relative-time.ts';
 import {
@@ -20,8 +21,7 @@ import {
 } from './render-lines.ts';
 import { countTokens } from './tokens.ts';
 
-export const UNTRUSTED_OPEN = '<<<UNTRUSTED DATA';
-export const UNTRUSTED_CLOSE = 'UNTRUSTED DATA>>>';
+export { fence, UNTRUSTED_CLOSE, UNTRUSTED_OPEN } from './fence.ts';
 
 export interface RenderInput {
   snapshot: ClinicalSnapshot;
@@ -40,6 +40,12 @@ export interface RenderOptions {
 export interface RenderedInput {
   text: string;
   evidence: EvidenceTokens;
+  /**
+   * Token → the lines stating its fact (readings, conditions, medicines, allergies, notes). The
+   * Patient, the Encounter and references only named by rule results have none: the verifier does
+   * not accept them as evidence.
+   */
+  factLines: Map<string, string[]>;
   /** The passages the model was shown, by chunk id: the only ones it may cite. */
   passages: Map<string, Passage>;
   tokens: number;
@@ -124,28 +130,41 @@ export function renderAdviceInput(input: RenderInput, options: RenderOptions = {
 function renderAt(input: RenderInput, d: Detail, level: number, count: (t: string) => number): RenderedInput {
   const { snapshot: s, assessment: a } = input;
   const ev = new EvidenceTokens();
-  const clean = (text: string, max = 120) => oneLine(redactText(text, { terms: input.phiTerms }), max);
+  const clean = (text: string, max = 120) => cleanText(text, max, input.phiTerms);
   const ago = (iso?: string) => relativeTime(iso, s.at);
   const out: string[] = [];
+  const untrusted: string[] = [];
+  const factLines = new Map<string, string[]>();
+  /** Records a line as stating the facts of the tokens in it, and returns it. */
+  const fact = (line: string): string => {
+    for (const token of new Set(line.match(/\bE\d+\b/g) ?? [])) {
+      factLines.set(token, [...(factLines.get(token) ?? []), line]);
+    }
+    return line;
+  };
+  const scrub = freeTextScrubber(s);
 
   const p = s.patient;
   const patientBits = [ageLabel(p.ageYears, p.ageMonths), p.sex];
   if (p.pregnant) patientBits.push('pregnant');
-  out.push(`PATIENT${p.source ? ` ${ev.tokenFor(p.source)}` : ''}: ${patientBits.join(', ')}`);
+  // The patient and the encounter carry no token: they are not facts a statement can rest on.
+  out.push(`PATIENT: ${patientBits.join(', ')}`);
   out.push('Times are relative to now.');
   if (s.encounter) {
     const e = s.encounter;
+    // Codes only: anything else in these fields is free text and has no place outside the fence.
+    const code = (v?: string) => (v && /^[A-Za-z0-9_.-]{1,24}$/.test(v) ? v : undefined);
     const bits = [
-      e.classCode && `class ${clean(e.classCode, 30)}`,
-      e.status && `status ${clean(e.status, 30)}`,
+      code(e.classCode) && `class ${code(e.classCode)}`,
+      code(e.status) && `status ${code(e.status)}`,
     ];
-    out.push(`ENCOUNTER ${ev.tokenFor(e.source)}: ${bits.filter(Boolean).join(', ') || 'current'}`);
+    out.push(`ENCOUNTER: ${bits.filter(Boolean).join(', ') || 'current'}`);
   }
 
   const vitals = seriesLines(s.vitals, VITAL_LABELS, d, ev, ago);
-  if (vitals.length) out.push('VITALS:', ...vitals);
+  if (vitals.length) out.push('VITALS:', ...vitals.map(fact));
   const labs = seriesLines(s.labs, labLabels(s.labs), d, ev, ago);
-  if (labs.length) out.push('LABS:', ...labs);
+  if (labs.length) out.push('LABS:', ...labs.map(fact));
 
   const conditions = s.conditions.filter(
     (c) =>
@@ -156,7 +175,10 @@ function renderAt(input: RenderInput, d: Detail, level: number, count: (t: strin
     out.push('ACTIVE CONDITIONS:');
     for (const c of newestFirst(conditions, (c) => c.onset).slice(0, d.conditions)) {
       const onset = ago(c.onset);
-      out.push(`- ${ev.tokenFor(c.source)} ${clean(c.display)}${onset ? ` (onset ${onset})` : ''}`);
+      const token = ev.tokenFor(c.source);
+      const l = conditionLabel(c);
+      out.push(fact(`- ${token} ${clean(l.label)}${onset ? ` (onset ${onset})` : ''}`));
+      if (l.freeText) untrusted.push(fact(`Condition ${token} as written: ${clean(l.freeText)}`));
     }
     more(out, conditions.length - d.conditions, 'conditions');
   }
@@ -169,7 +191,10 @@ function renderAt(input: RenderInput, d: Detail, level: number, count: (t: strin
       const tags = [m.draft ? 'DRAFT ORDER' : '', m.classes.length ? `class ${m.classes.join('/')}` : '']
         .filter(Boolean)
         .join('; ');
-      out.push(`- ${ev.tokenFor(m.source)} ${clean(m.display)}${tags ? ` [${tags}]` : ''}`);
+      const token = ev.tokenFor(m.source);
+      const l = medicationLabel(m);
+      out.push(fact(`- ${token} ${clean(l.label)}${tags ? ` [${tags}]` : ''}`));
+      if (l.freeText) untrusted.push(fact(`Medication ${token} as written: ${clean(l.freeText)}`));
     }
     more(out, meds.length - d.medications, 'medications');
   }
@@ -183,7 +208,10 @@ function renderAt(input: RenderInput, d: Detail, level: number, count: (t: strin
       ]
         .filter(Boolean)
         .join('; ');
-      out.push(`- ${ev.tokenFor(al.source)} ${clean(al.display)}${tags ? ` [${tags}]` : ''}`);
+      const token = ev.tokenFor(al.source);
+      const l = allergyLabel(al);
+      out.push(fact(`- ${token} ${clean(l.label)}${tags ? ` [${tags}]` : ''}`));
+      if (l.freeText) untrusted.push(fact(`Allergy ${token} as written: ${clean(l.freeText)}`));
     }
     more(out, s.allergies.length - d.allergies, 'allergies');
   }
@@ -193,7 +221,7 @@ function renderAt(input: RenderInput, d: Detail, level: number, count: (t: strin
   const floor = t.floorLevel === null ? 'none' : `level ${t.floorLevel}`;
   const tEvidence = t.evidence.length ? ` (${t.evidence.map((r) => ev.tokenFor(r)).join(', ')})` : '';
   out.push(`DETERMINISTIC TRIAGE: level ${t.level}; safety floor ${floor}${tEvidence}`);
-  for (const r of t.reasons.slice(0, 6)) out.push(`- ${clean(r, 200)}`);
+  for (const r of t.reasons.slice(0, 6)) out.push(`- ${clean(scrub(r), 200)}`);
 
   if (a.findings.length) {
     out.push('RULE FINDINGS:');
@@ -201,7 +229,7 @@ function renderAt(input: RenderInput, d: Detail, level: number, count: (t: strin
     const findings = [...a.findings].sort((x, y) => order[x.severity] - order[y.severity]);
     for (const f of findings.slice(0, d.findings)) {
       const refs = f.evidence.length ? ` (${f.evidence.map((r) => ev.tokenFor(r)).join(', ')})` : '';
-      out.push(`- [${f.severity}] ${f.id}: ${clean(f.summary, 200)}${refs}`);
+      out.push(`- [${f.severity}] ${f.id}: ${clean(scrub(f.summary), 200)}${refs}`);
     }
     more(out, a.findings.length - d.findings, 'findings');
   }
@@ -220,30 +248,33 @@ function renderAt(input: RenderInput, d: Detail, level: number, count: (t: strin
     out.push('GUIDELINE PASSAGES: none retrieved (statements can rely on patient evidence only).');
   }
 
-  const untrusted: string[] = [];
   if (s.chiefComplaint?.trim()) untrusted.push(`Chief complaint: ${clean(s.chiefComplaint, 400)}`);
   if (s.encounter?.reason?.trim()) {
-    untrusted.push(
-      `Encounter reason (${ev.tokenFor(s.encounter.source)}): ${clean(s.encounter.reason, 200)}`,
-    );
+    untrusted.push(`Encounter reason: ${clean(s.encounter.reason, 200)}`);
   }
   for (const n of newestFirst(s.notes, (x) => x.date).slice(0, d.notes)) {
     const when = ago(n.date);
-    untrusted.push(`Note ${ev.tokenFor(n.source)}${when ? ` (${when})` : ''}: ${clean(n.text, d.noteChars)}`);
+    untrusted.push(
+      fact(`Note ${ev.tokenFor(n.source)}${when ? ` (${when})` : ''}: ${clean(n.text, d.noteChars)}`),
+    );
   }
   more(untrusted, s.notes.length - d.notes, 'notes');
   if (untrusted.length) out.push('FREE TEXT:', fence(untrusted.join('\n')));
 
   const text = out.join('\n');
-  return { text, evidence: ev, passages, tokens: count(text), detail: level };
+  return { text, evidence: ev, factLines, passages, tokens: count(text), detail: level };
 }
 
-/** Wraps text in the untrusted-data fence; the marker cannot be forged from inside. */
-export function fence(text: string): string {
-  const neutral = text
-    .replace(/<{3,}/g, '‹‹')
-    .replace(/>{3,}/g, '››')
-    .replace(/UNTRUSTED\s+DATA/gi, 'untrusted-data');
-  const nonce = createHash('sha256').update(neutral).digest('hex').slice(0, 8);
-  return `${UNTRUSTED_OPEN} ${nonce}\n${neutral}\n${UNTRUSTED_CLOSE} ${nonce}`;
+/**
+ * Redacted, one-line, at most `max` characters. Long text is cut to about twice the limit before
+ * redaction (redacting megabytes of notes would eat the hook's budget); the last words before
+ * such a cut are dropped, since an identifier cut in half is no longer recognisable.
+ */
+export function cleanText(text: string, max: number, terms?: readonly string[]): string {
+  const limit = max * 2 + 40;
+  if (text.length <= limit) return oneLine(redactText(text, { terms }), max);
+  const cut = text.slice(0, limit);
+  const space = cut.search(/\s\S*$/);
+  const head = (space > max ? cut.slice(0, space) : cut).replace(/(?:\s+\S+){1,3}\s*$/, '');
+  return oneLine(`${redactText(head, { terms })} …`, max);
 }

@@ -59,4 +59,6 @@ export function isOutputSchemaName(name: string): name is OutputSchemaName {
 export const STATEMENT_LIMITS = {
   maxTextChars: 400,
   minQuoteChars: 12,
+  /** Shorter quotes pass only when they are a whole sentence of the passage. */
+  minQuoteWords: 6,
 } as const;

@@ -5,6 +5,14 @@ import o200kBase from 'js-tiktoken/ranks/o200k_base';
 
 let encoder: Tiktoken | undefined;
 
+/**
+ * Builds the tokeniser now (about a second of CPU the first time) so no hook pays for it: call
+ * once at start. Idempotent.
+ */
+export function warmUp(): void {
+  encoder ??= new Tiktoken(o200kBase);
+}
+
 export function countTokens(text: string): number {
   encoder ??= new Tiktoken(o200kBase);
   return encoder.encode(text).length;

@@ -1,9 +1,11 @@
 // The grounding verifier: a model statement reaches a clinician only when every patient fact it
 // leans on is an evidence token we handed out, every guideline claim cites a passage shown to the
 // model with a verbatim quote, and it has at least one of the two. Everything else is dropped
-// and counted. combineTriage then keeps the final level at or above the deterministic floor.
-import type { ResourceRef, TriageResult } from '../clinical/types.ts';
-import { citationFor, verifyQuote } from '../guidelines/citation.ts';
+// and counted. Patient, encounter and rule-result tokens are not facts; every number a statement
+// states must appear in its cited facts or quotes; quotes must be long enough to mean something.
+// combineTriage (combine-triage.ts) then keeps the final level at or above the deterministic floor.
+import type { ResourceRef } from '../clinical/types.ts';
+import { citationFor, sentences, verifyQuote } from '../guidelines/citation.ts';
 import type { Passage } from '../guidelines/types.ts';
 import type { DraftStatement, SummaryDraft, TriageDraft } from './schemas.ts';
 import { STATEMENT_LIMITS } from './schemas.ts';
@@ -12,9 +14,11 @@ import type { DroppedStatement, TriageAdvice, VerifiedStatement } from './types.
 export const DROP_CODES = [
   'no-support',
   'unknown-evidence',
+  'no-fact-evidence',
   'unknown-chunk',
   'quote-not-found',
   'quote-too-short',
+  'unsupported-number',
   'empty-text',
   'text-too-long',
 ] as const;
@@ -26,6 +30,11 @@ export const MIN_SURVIVING_SHARE = 0.5;
 export interface VerifyContext {
   /** Resolves an evidence token handed to the model; undefined for anything else. */
   resolveEvidence(token: string): ResourceRef | undefined;
+  /**
+   * The rendered lines stating the fact behind a token. Empty for tokens that are not facts: the
+   * Patient, the Encounter, and references only named by the deterministic triage or findings.
+   */
+  factLines(token: string): readonly string[];
   /** The passages shown to the model, by chunk id. */
   passages: ReadonlyMap<string, Passage>;
 }
@@ -43,6 +52,27 @@ export type StatementCheck =
   | { ok: false; dropped: DroppedStatement & { code: DropCode } };
 
 const TOKEN_IN_TEXT = /\s*[([]\s*E\d+(?:\s*[,;]\s*E\d+)*\s*[)\]]|\bE\d+\b/g;
+// A number standing on its own: not the digit of a name such as SpO2, NEWS2 or a token like E7.
+const NUMBER = /(?<![\p{L}\d.])\d+(?:\.\d+)?/gu;
+
+function numbersIn(text: string): string[] {
+  return [...text.matchAll(NUMBER)].map((m) => String(Number(m[0])));
+}
+
+function wordCount(text: string): number {
+  return text.trim().split(/\s+/).filter(Boolean).length;
+}
+
+/** A short quote is only checkable when it is a whole sentence of the passage. */
+function isWholeSentence(passage: Passage, quote: string): boolean {
+  const bare = (t: string) =>
+    t
+      .trim()
+      .replace(/[.!?]+$/, '')
+      .trim();
+  const q = bare(quote);
+  return q !== '' && sentences(passage.text).some((s) => bare(s) === q);
+}
 
 export function verifyStatement(draft: DraftStatement, ctx: VerifyContext): StatementCheck {
   const text = draft.text
@@ -62,22 +92,46 @@ export function verifyStatement(draft: DraftStatement, ctx: VerifyContext): Stat
     return drop('no-support', 'statement has neither patient evidence nor a guideline citation');
   }
   const evidence: ResourceRef[] = [];
+  const support: string[] = [];
   for (const token of draft.evidence) {
     const ref = ctx.resolveEvidence(token);
     if (!ref) return drop('unknown-evidence', `evidence token "${token}" was not in the input`);
+    // The patient, the encounter and the rules' own conclusions are not facts a claim can rest on.
+    const lines = ctx.factLines(token);
+    if (lines.length === 0) continue;
+    support.push(...lines);
     if (!evidence.includes(ref)) evidence.push(ref);
+  }
+  if (evidence.length === 0 && draft.citations.length === 0) {
+    return drop(
+      'no-fact-evidence',
+      'statement cites only the patient, the encounter or rule results, not a recorded fact',
+    );
   }
   const citations: VerifiedStatement['citations'] = [];
   for (const c of draft.citations) {
     const passage = ctx.passages.get(c.chunkId);
     if (!passage) return drop('unknown-chunk', `chunk "${c.chunkId}" was not among the retrieved passages`);
-    if (c.quote.trim().length < STATEMENT_LIMITS.minQuoteChars) {
+    const short =
+      c.quote.trim().length < STATEMENT_LIMITS.minQuoteChars ||
+      wordCount(c.quote) < STATEMENT_LIMITS.minQuoteWords;
+    if (short && !isWholeSentence(passage, c.quote)) {
       return drop('quote-too-short', `quote from "${c.chunkId}" is too short to check`);
     }
     if (!verifyQuote(passage, c.quote)) {
       return drop('quote-not-found', `quote is not an exact substring of "${c.chunkId}"`);
     }
+    support.push(c.quote);
     citations.push(citationFor(passage, c.quote));
+  }
+  // Every number the statement states must be one its evidence or its quotes show.
+  const shown = new Set(numbersIn(support.join('\n')));
+  const unsupported = [...new Set(numbersIn(text))].filter((n) => !shown.has(n));
+  if (unsupported.length > 0) {
+    return drop(
+      'unsupported-number',
+      `number(s) ${unsupported.join(', ')} appear in none of the cited facts or quotes`,
+    );
   }
   return { ok: true, statement: { text, evidence, citations } };
 }
@@ -138,38 +192,4 @@ export function countDropped(dropped: readonly DroppedStatement[]): Record<strin
   return counts;
 }
 
-type Level = TriageResult['level'];
-
-/**
- * The final triage level: the more acute of the model's suggestion and the deterministic floor.
- * Without a model level the deterministic result stands unchanged.
- */
-export function combineTriage(
-  assessmentTriage: TriageResult,
-  modelLevel: Level | null | undefined,
-  modelEvidence: readonly ResourceRef[] = [],
-): TriageResult {
-  if (modelLevel === null || modelLevel === undefined) return assessmentTriage;
-  const floor = assessmentTriage.floorLevel;
-  const evidence = [...new Set([...assessmentTriage.evidence, ...modelEvidence])];
-  if (floor !== null && modelLevel > floor) {
-    return {
-      ...assessmentTriage,
-      level: floor,
-      evidence,
-      basis: 'floor-override',
-      reasons: [
-        `The model suggested level ${modelLevel}, less urgent than the deterministic safety floor (level ${floor}); the floor overrides the model.`,
-        ...assessmentTriage.reasons,
-      ],
-    };
-  }
-  const floorText = floor === null ? 'no safety floor applies' : `safety floor level ${floor}`;
-  return {
-    ...assessmentTriage,
-    level: modelLevel,
-    evidence,
-    basis: 'model',
-    reasons: [`The model suggested level ${modelLevel} (${floorText}).`, ...assessmentTriage.reasons],
-  };
-}
+export { combineTriage, hasCurrentVitalSigns } from './combine-triage.ts';

@@ -12,9 +12,9 @@ import { buildSnapshot } from '../clinical/snapshot.ts';
 import type { Citation, ClinicalSnapshot, TriageResult } from '../clinical/types.ts';
 import type { Config } from '../config.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
+import { combineTriage, hasCurrentVitalSigns } from '../llm/combine-triage.ts';
 import { phiTermsFromResources } from '../llm/redact.ts';
 import type { AdviceResult, Advisor } from '../llm/types.ts';
-import { combineTriage } from '../llm/verify.ts';
 import { retrieveForAssessment } from './retrieve.ts';
 import type { PipelineInput, PipelineResult, RunPipeline } from './types.ts';
 
@@ -50,35 +50,6 @@ export function snapshotHash(snapshot: ClinicalSnapshot): string {
 }
 
 const ms = (from: number) => Math.round(performance.now() - from);
-
-/** The core vital signs a triage floor reads; a weight or a pain score alone is not enough. */
-function hasVitalSigns(snapshot: ClinicalSnapshot): boolean {
-  return (['heartRate', 'respiratoryRate', 'systolicBP', 'spo2'] as const).every(
-    (kind) => snapshot.vitals[kind]?.latest !== undefined,
-  );
-}
-
-/**
- * The more acute of the model's level and the floor. Without vital signs the rules cannot see
- * danger, so the model may not take the patient below the default level 3 either.
- */
-function combineWithModel(
-  floor: TriageResult,
-  modelLevel: TriageResult['level'],
-  vitalsKnown: boolean,
-): TriageResult {
-  if (vitalsKnown || floor.floorLevel !== null) return combineTriage(floor, modelLevel);
-  const combined = combineTriage({ ...floor, floorLevel: 3 }, modelLevel);
-  if (combined.basis !== 'floor-override') return { ...combined, floorLevel: null };
-  return {
-    ...combined,
-    floorLevel: null,
-    reasons: [
-      `The model suggested level ${modelLevel}; without current vital signs CiteCare keeps level 3.`,
-      ...floor.reasons,
-    ],
-  };
-}
 
 export function createPipeline(deps: PipelineDeps): RunPipeline {
   return async function run(input: PipelineInput): Promise<PipelineResult> {
@@ -146,13 +117,13 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
     }
     timings.advise = ms(t2);
 
-    const vitalsKnown = hasVitalSigns(snapshot);
+    const vitalsKnown = hasCurrentVitalSigns(snapshot);
     if (input.adviceKind === 'triage' && !vitalsKnown) {
       missing.push('no current vital signs: the safety floor could not be checked');
     }
     const triage: TriageResult =
       advice.status === 'ok' && advice.triage
-        ? combineWithModel(assessment.triage, advice.triage.suggestedLevel, vitalsKnown)
+        ? combineTriage(assessment.triage, advice.triage.suggestedLevel, [], { vitalsKnown })
         : assessment.triage;
     const finalAssessment = { ...withCitations, triage };
 

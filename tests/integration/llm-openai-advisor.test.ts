@@ -1,10 +1,14 @@
 // The advisor against an OpenAI-compatible HTTP server started here: the real openai client
 // (through LangChain) sends the requests, the fake answers from a script.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { testConfig } from '../../src/config.ts';
+import { MemoryAdviceCache } from '../../src/llm/advice-cache.ts';
 import { createAdvisor } from '../../src/llm/create-advisor.ts';
 import { createOpenAIAdvisor, type OpenAIAdvisorOptions } from '../../src/llm/openai-advisor.ts';
+import type { StructuredChatModel } from '../../src/llm/openai-chat.ts';
 import { noAdvisor } from '../../src/llm/types.ts';
 import { type FakeOpenAI, jsonAnswer, startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { groundedTriage, requestFixture, snapshotFixture, tokenOf } from '../helpers/llm-fixtures.ts';
@@ -47,14 +51,14 @@ describe('OpenAI advisor: answers', () => {
     assert.equal(r.finalTriage?.level, 2);
     assert.equal(r.finalTriage?.basis, 'model');
     assert.equal(r.prompt?.id, 'triage-rationale');
-    assert.equal(r.prompt?.version, '1');
+    assert.equal(r.prompt?.version, '2');
     assert.match(r.prompt?.sha256 ?? '', /^[0-9a-f]{64}$/);
     assert.deepEqual(r.model, { provider: 'openai-compatible', name: 'gpt-4o-mini', temperature: 0 });
     assert.deepEqual(r.usage, { promptTokens: 812, completionTokens: 95 });
     assert.ok((r.promptTokens ?? 0) > 0 && (r.promptTokens ?? 0) < 2500);
     assert.ok(r.rawOutput?.includes('suggestedLevel'));
     assert.equal(r.cached, undefined);
-    assert.equal(a.describe('triage'), 'gpt-4o-mini · prompt triage-rationale@1');
+    assert.equal(a.describe('triage'), 'gpt-4o-mini · prompt triage-rationale@2');
   });
 
   it('asks for strict json_schema structured output on /chat/completions', async () => {
@@ -204,7 +208,7 @@ describe('OpenAI advisor: time budget, retries and the circuit breaker', () => {
   });
 
   it('never waits longer than LLM_TIMEOUT_MS, whatever budget the caller offers', async () => {
-    fake.enqueue((req) => jsonAnswer(groundedTriage(req.body), { delayMs: 900 }));
+    fake.enqueue((req) => jsonAnswer(groundedTriage(req.body), { delayMs: 450 }));
     const a = createOpenAIAdvisor(
       testConfig({
         LLM_PROVIDER: 'openai',
@@ -285,7 +289,147 @@ describe('OpenAI advisor: time budget, retries and the circuit breaker', () => {
   });
 });
 
+/** A model endpoint that never answers (counts the calls it was given). */
+function hangingModel() {
+  const model = {
+    calls: 0,
+    provider: 'test',
+    model: 'hang',
+    temperature: 0,
+    invoke: () => {
+      model.calls++;
+      return new Promise<never>(() => {});
+    },
+  };
+  return model satisfies StructuredChatModel;
+}
+
+const hangConfig = () => testConfig({ LLM_PROVIDER: 'openai', OPENAI_API_KEY: 'k', LLM_TIMEOUT_MS: '100' });
+const patient = (i: number) =>
+  requestFixture({ budgetMs: 60, snapshot: snapshotFixture({ chiefComplaint: `p${i}` }) });
+
+describe('OpenAI advisor: a hung endpoint and the hook budget', () => {
+  it('counts the cache lookup against the budget and does not wait on a hung cache', async () => {
+    const hungCache = { get: () => new Promise<never>(() => {}), set: async () => {} };
+    const a = createOpenAIAdvisor(hangConfig(), { chatModel: hangingModel(), cache: hungCache });
+    const t0 = Date.now();
+    const r = await Promise.race([
+      a.advise(requestFixture({ budgetMs: 300 })),
+      new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), 2000)),
+    ]);
+    assert.notEqual(r, 'stuck');
+    assert.ok(Date.now() - t0 < 300 + 150, `answered after ${Date.now() - t0} ms`);
+  });
+
+  it('does not pay for loading the tokeniser inside the first call (a cold process)', () => {
+    const advisorModule = fileURLToPath(new URL('../../src/llm/openai-advisor.ts', import.meta.url));
+    const fixtures = fileURLToPath(new URL('../helpers/llm-fixtures.ts', import.meta.url));
+    const script = `
+      const { createOpenAIAdvisor } = await import(${JSON.stringify(advisorModule)});
+      const { requestFixture } = await import(${JSON.stringify(fixtures)});
+      const chatModel = { provider: 'x', model: 'm', temperature: 0, invoke: () => new Promise(() => {}) };
+      const a = createOpenAIAdvisor({ LLM_TIMEOUT_MS: 8000, OPENAI_API_KEY: 'k', LLM_MODEL: 'm', LLM_TEMPERATURE: 0 }, { chatModel });
+      const t0 = performance.now();
+      const r = await a.advise(requestFixture({ budgetMs: 300 }));
+      console.log(JSON.stringify({ status: r.status, ms: Math.round(performance.now() - t0) }));
+      process.exit(0);`;
+    const out = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    const line = out.stdout.trim().split('\n').pop() ?? '';
+    const r = JSON.parse(line || '{}') as { status?: string; ms?: number };
+    assert.equal(r.status, 'timeout', out.stderr);
+    assert.ok((r.ms ?? 9999) < 300 + 200, `a cold first call took ${r.ms} ms for a 300 ms budget`);
+  });
+
+  it('caps concurrent calls, counts budget misses towards opening the circuit, and abandons hung attempts', async () => {
+    const model = hangingModel();
+    const a = createOpenAIAdvisor(hangConfig(), {
+      chatModel: model,
+      breaker: { failureThreshold: 3, openMs: 60_000 },
+    });
+    const first = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => a.advise(patient(i))));
+    assert.ok(first.every((r) => r.status === 'timeout'));
+    assert.ok(model.calls <= 4, `${model.calls} calls started against a hung endpoint`);
+    assert.match(first.find((r) => /still running/.test(r.error ?? ''))?.error ?? '', /not called/);
+    assert.equal(a.breaker.state, 'open', 'budget misses opened the circuit');
+    const later = await Promise.all([7, 8, 9, 10].map((i) => a.advise(patient(i))));
+    assert.ok(later.every((r) => r.status === 'circuit-open' || r.status === 'timeout'));
+    assert.ok(model.calls <= 4);
+    // Each attempt is abandoned after 3 × LLM_TIMEOUT_MS (300 ms), so nothing keeps running.
+    const settled = await Promise.race([
+      a.settle().then(() => 'settled'),
+      new Promise((resolve) => setTimeout(() => resolve('still running'), 2000)),
+    ]);
+    assert.equal(settled, 'settled');
+  });
+});
+
+describe('OpenAI advisor: final level and cache', () => {
+  it('without current vital signs keeps level 3 when the model suggests a less acute one', async () => {
+    fake.enqueue((req) =>
+      jsonAnswer({
+        suggestedLevel: 5,
+        expectedResources: [],
+        redFlags: [],
+        rationale: [
+          { text: 'Lactate is 4.1 mmol/L.', evidence: [tokenOf(req.body, 'lactate')], citations: [] },
+        ],
+      }),
+    );
+    const noFloor = {
+      level: 3 as const,
+      floorLevel: null,
+      reasons: [],
+      evidence: [],
+      basis: 'default' as const,
+    };
+    const request = requestFixture({
+      snapshot: snapshotFixture({ vitals: {} }),
+      assessment: { ...requestFixture().assessment, triage: noFloor },
+    });
+    const r = await advisor().advise(request);
+    assert.equal(r.status, 'ok', r.error);
+    assert.equal(r.finalTriage?.level, 3);
+    assert.equal(r.finalTriage?.floorLevel, null);
+    assert.match(r.finalTriage?.reasons[0] ?? '', /without current vital signs CiteCare keeps level 3/);
+  });
+
+  it('caches a fallback for a minute only, and keys the cache on the "as of" time in 5-minute buckets', async () => {
+    let clock = Date.parse('2026-11-26T12:00:00Z');
+    const cache = new MemoryAdviceCache({ now: () => clock });
+    const a = advisor({ cache });
+    fake.enqueue({ content: 'not json' });
+    assert.equal((await a.advise(requestFixture())).status, 'fallback');
+    clock += 30_000;
+    assert.equal((await a.advise(requestFixture())).cached, true, 'within the minute');
+    clock += 31_000;
+    fake.enqueue((req) => jsonAnswer(groundedTriage(req.body)));
+    const again = await a.advise(requestFixture());
+    assert.equal(again.status, 'ok', 'the fallback was not kept: the model was asked again');
+    assert.equal(fake.requests.length, 2);
+
+    const later = (iso: string) => requestFixture({ snapshot: snapshotFixture({ at: iso }) });
+    assert.equal((await a.advise(later('2026-11-26T12:04:00Z'))).cached, true, 'same 5-minute bucket');
+    fake.enqueue((req) => jsonAnswer(groundedTriage(req.body)));
+    const next = await a.advise(later('2026-11-26T12:06:00Z'));
+    assert.equal(next.cached, undefined, 'a new bucket asks again: the relative times changed');
+    assert.equal(fake.requests.length, 3);
+  });
+});
+
 describe('createAdvisor', () => {
+  it('accepts OPENAI_BASE_URL without a key (keyless local servers)', async () => {
+    const config = { ...testConfig(), LLM_PROVIDER: 'openai' as const, OPENAI_BASE_URL: fake.baseURL };
+    assert.equal(config.OPENAI_API_KEY, undefined);
+    const a = createAdvisor(config);
+    assert.equal(a.enabled, true);
+    fake.enqueue((req) => jsonAnswer(groundedTriage(req.body)));
+    const r = await a.advise(requestFixture());
+    assert.equal(r.status, 'ok', r.error);
+    assert.equal(fake.requests.length, 1);
+  });
+
   it('chooses the model from configuration, or deterministic mode', async () => {
     assert.equal(createAdvisor(testConfig()), noAdvisor);
     assert.equal(noAdvisor.describe(), 'no model used (deterministic mode)');
@@ -293,6 +437,6 @@ describe('createAdvisor', () => {
     assert.equal(r.status, 'disabled');
     const a = createAdvisor(config());
     assert.equal(a.enabled, true);
-    assert.equal(a.describe(), 'gpt-4o-mini · prompts triage-rationale@1, patient-summary@1');
+    assert.equal(a.describe(), 'gpt-4o-mini · prompts triage-rationale@2, patient-summary@2');
   });
 });

@@ -108,7 +108,7 @@ describe('model chain through the CDS service', () => {
     assert.match(triage.detail ?? '', /floor overrides the model/);
     // The rationale argued for the level that was not kept: it is not shown as if it were.
     assert.doesNotMatch(triage.detail ?? '', /Vital signs were recorded/);
-    assert.match(triage.source.label, /model fake-model, prompt triage-rationale@1/);
+    assert.match(triage.source.label, /model fake-model, prompt triage-rationale@2/);
   });
 
   it('drops hallucinated evidence, unknown chunks and fabricated quotes before anything is shown', async () => {

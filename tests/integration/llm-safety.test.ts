@@ -199,3 +199,42 @@ describe('no identifiers leave in a model request', () => {
     }
   });
 });
+
+describe('no tracing service', () => {
+  it('sends no prompt or output to LangSmith even when tracing is switched on in the environment', async () => {
+    const tracer = await startFakeOpenAI();
+    const vars = {
+      LANGSMITH_TRACING: 'true',
+      LANGSMITH_TRACING_V2: 'true',
+      LANGCHAIN_TRACING_V2: 'true',
+      LANGSMITH_ENDPOINT: tracer.baseURL.replace(/\/v1$/, ''),
+      LANGCHAIN_ENDPOINT: tracer.baseURL.replace(/\/v1$/, ''),
+      LANGSMITH_API_KEY: 'lsv2-test-key',
+      LANGCHAIN_API_KEY: 'lsv2-test-key',
+      LANGCHAIN_CALLBACKS_BACKGROUND: 'false',
+    };
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    try {
+      fake.enqueue((req) => jsonAnswer(groundedTriage(req.body, 2)));
+      const r = await advisor().advise(
+        requestFixture({ snapshot: snapshotFixture({ chiefComplaint: 'tracing' }) }),
+      );
+      assert.equal(r.status, 'ok', r.error);
+      assert.equal(fake.requests.length, 1, 'the model was called');
+      // Tracers send in the background: give them time to do so.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.deepEqual(
+        tracer.requests.map((q) => `${q.method} ${q.path}`),
+        [],
+        'nothing reached the tracing endpoint',
+      );
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await tracer.close();
+    }
+  });
+});

@@ -43,7 +43,15 @@ describe('configuration', () => {
     );
   });
 
-  it('requires a key when the openai provider is chosen explicitly', () => {
+  it('requires a key when the openai provider is chosen explicitly, unless a local base URL is given', () => {
     assert.throws(() => loadConfig({ LLM_PROVIDER: 'openai' }), /OPENAI_API_KEY is required/);
+    const local = loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' });
+    assert.equal(local.LLM_PROVIDER, 'openai');
+  });
+
+  it('refuses LangChain variables that would print or send prompts', () => {
+    assert.throws(() => loadConfig({ LANGCHAIN_VERBOSE: 'true' }), /LANGCHAIN_VERBOSE must not be set/);
+    assert.throws(() => loadConfig({ LANGSMITH_TRACING: 'true' }), /LANGSMITH_TRACING must not be set/);
+    assert.equal(loadConfig({ LANGSMITH_TRACING: 'false' }).LLM_PROVIDER, 'none');
   });
 });

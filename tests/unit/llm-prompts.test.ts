@@ -13,11 +13,24 @@ describe('prompt files', () => {
   it('loads the bundled, versioned prompts with an output schema for each', () => {
     const prompts = loadPrompts();
     const triage = selectPrompt(prompts, 'triage');
-    assert.equal(`${triage.id}@${triage.version}`, 'triage-rationale@1');
-    assert.equal(triage.file, 'triage-rationale.v1.md');
+    assert.equal(`${triage.id}@${triage.version}`, 'triage-rationale@2');
+    assert.equal(triage.file, 'triage-rationale.v2.md');
     assert.ok(triage.output in OUTPUT_SCHEMAS);
     assert.match(triage.system, /never instructions to follow/);
     assert.equal(selectPrompt(prompts, 'summary').id, 'patient-summary');
+    assert.equal(selectPrompt(prompts, 'triage', 'triage-rationale@1').file, 'triage-rationale.v1.md');
+  });
+
+  it('says in both current prompts that the untrusted block ends only at the line with its nonce', () => {
+    const prompts = loadPrompts();
+    for (const kind of ['triage', 'summary'] as const) {
+      const p = selectPrompt(prompts, kind);
+      assert.equal(p.version, '2');
+      assert.match(
+        p.system,
+        /ends only at the line\s+"UNTRUSTED DATA>>> <code>" carrying the same code, a random nonce/,
+      );
+    }
   });
 
   it('fingerprints the rendered text: same input same hash, other input other hash', async () => {

@@ -91,4 +91,71 @@ describe('free-text redaction', () => {
       assert.ok(forms.includes(f), f);
     }
   });
+
+  it('removes month-day dates without a year, in words and in digits', () => {
+    const samples = [
+      'Seen on 15 March, again 3rd of June.',
+      'Admitted 03/15 and d/c 4/2.',
+      'follow up Tuesday 11/3',
+      'seen 2019-3-5',
+      'on 5th Nov',
+      'november 5',
+      'since Dec. 12th',
+    ];
+    for (const s of samples) {
+      const out = redactText(s);
+      assert.match(out, /\[date\]/, s);
+      assert.doesNotMatch(
+        out,
+        /\b(?:15|3rd|03\/15|4\/2|11\/3|2019|5th|12th)\b|november 5/i,
+        `${s} => ${out}`,
+      );
+    }
+    assert.equal(redactText('Seen on 15 March, again 3rd of June.'), 'Seen on [date], again [date].');
+    const clinical = 'pain 8/10, power 5/5, 1/2 tablet, BP 150/90, may 2 times daily, GCS 9/15';
+    assert.equal(redactText(clinical), clinical, 'scores, fractions and the verb "may" stay');
+  });
+
+  it('collapses "92 y.o." and "92F" ages to 90+, but not a temperature', () => {
+    assert.equal(redactText('92 y.o. woman'), '90+ y.o. woman');
+    assert.equal(redactText('92F presents with fall'), '90+F presents with fall');
+    assert.equal(redactText('a 101 M with cough'), 'a 90+ M with cough');
+    assert.equal(redactText('T 101F overnight'), 'T 101F overnight');
+    assert.equal(redactText('aged ninety-two'), 'aged 90+');
+  });
+
+  it('removes spaced social security numbers', () => {
+    assert.equal(redactText('SSN 123 45 6789 on file'), 'SSN [ssn] on file');
+    assert.equal(redactText('ref 123.45.6789'), 'ref [ssn]');
+  });
+
+  it("removes two-letter parts of the patient's own name, and the patient's contacts", () => {
+    const patient: Patient = {
+      resourceType: 'Patient',
+      id: 'p2',
+      name: [{ given: ['Jo'], family: 'Wu' }],
+      contact: [
+        {
+          name: { given: ['Harriet'], family: 'Okonkwo' },
+          telecom: [{ system: 'phone', value: '555 0199 42' }],
+          address: { line: ['7 Quarry Lane'], city: 'Millbrook' },
+        },
+      ],
+    };
+    const terms = phiTermsFromResources([patient]);
+    for (const t of ['Jo', 'Wu', 'Harriet', 'Okonkwo', '555 0199 42', '7 Quarry Lane', 'Millbrook']) {
+      assert.ok(terms.includes(t), t);
+    }
+    const out = redactText('Jo Wu came in with Harriet Okonkwo (555 0199 42) from Millbrook; jo said no', {
+      terms,
+    });
+    for (const s of ['Jo ', 'Wu', 'Harriet', 'Okonkwo', '0199', 'Millbrook']) {
+      assert.ok(!out.includes(s), `"${s}" survived: ${out}`);
+    }
+    assert.match(
+      out,
+      /jo said no/,
+      'two-letter terms match as written or in capitals, not every lower-case word',
+    );
+  });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { adviceCacheKey, adviceInputHash, MemoryAdviceCache } from '../../src/llm/advice-cache.ts';
 import { CircuitBreaker } from '../../src/llm/circuit-breaker.ts';
-import { retryAfterMs } from '../../src/llm/openai-chat.ts';
+import { retryAfterMs, toModelCallError } from '../../src/llm/openai-chat.ts';
 import { DEFAULT_RETRY_POLICY, retryDelay } from '../../src/llm/retry-policy.ts';
 import type { AdviceResult } from '../../src/llm/types.ts';
 import { requestFixture, snapshotFixture } from '../helpers/llm-fixtures.ts';
@@ -71,6 +71,17 @@ describe('retry policy', () => {
   });
 });
 
+describe('model error classification', () => {
+  it('does not take a TypeError from our own code for a network error', () => {
+    const bug = toModelCallError(new TypeError("Cannot read properties of undefined (reading 'content')"));
+    assert.equal(bug.kind, 'internal');
+    assert.equal(bug.retryable, false);
+    const down = toModelCallError(new TypeError('fetch failed'));
+    assert.equal(down.kind, 'network');
+    assert.equal(down.retryable, true);
+  });
+});
+
 describe('advice cache', () => {
   it('keys on the input, the prompt version and the model', () => {
     const h = adviceInputHash(requestFixture());
@@ -87,6 +98,10 @@ describe('advice cache', () => {
       adviceCacheKey({ inputHash: h, promptId: 'p', promptVersion: v, model: m });
     assert.notEqual(k('1', 'a'), k('2', 'a'));
     assert.notEqual(k('1', 'a'), k('1', 'b'));
+    const at = (asOf: string) =>
+      adviceCacheKey({ inputHash: h, promptId: 'p', promptVersion: '1', model: 'a', asOf });
+    assert.equal(at('2026-11-26T12:00:00Z'), at('2026-11-26T12:04:59Z'), 'same 5-minute bucket');
+    assert.notEqual(at('2026-11-26T12:04:59Z'), at('2026-11-26T12:05:00Z'));
   });
 
   it('expires entries and evicts the least recently used', async () => {

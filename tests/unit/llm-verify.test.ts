@@ -1,17 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TriageResult } from '../../src/clinical/types.ts';
+import type { Passage } from '../../src/guidelines/types.ts';
 import {
   combineTriage,
   countDropped,
+  hasCurrentVitalSigns,
   type VerifyContext,
+  verifyStatement,
   verifySummaryDraft,
   verifyTriageDraft,
 } from '../../src/llm/verify.ts';
-import { FLOOR_TRIAGE, PASSAGES } from '../helpers/llm-fixtures.ts';
+import { FLOOR_TRIAGE, PASSAGES, snapshotFixture } from '../helpers/llm-fixtures.ts';
 
+const FACTS: Record<string, string[]> = {
+  E1: ['- E1 SpO2 89 %, 10 min ago'],
+  E2: ['- E2 lactate 4.1 mmol/L, 45 min ago'],
+};
 const ctx: VerifyContext = {
-  resolveEvidence: (t) => ({ E1: 'Observation/spo2', E2: 'Observation/lactate' })[t],
+  resolveEvidence: (t) =>
+    ({ E1: 'Observation/spo2', E2: 'Observation/lactate', E3: 'Patient/p1', E4: 'Encounter/e1' })[t],
+  factLines: (t) => FACTS[t] ?? [],
   passages: new Map(PASSAGES.map((p) => [p.chunkId, p])),
 };
 const goodQuote = {
@@ -83,7 +92,109 @@ describe('grounding verifier', () => {
   });
 });
 
+describe('grounding verifier: what counts as support', () => {
+  const codeOf = (d: Parameters<typeof verifyStatement>[0]) => {
+    const r = verifyStatement(d, ctx);
+    return r.ok ? 'kept' : r.dropped.code;
+  };
+
+  it('does not accept the patient or encounter token (or a rule-only token) as evidence', () => {
+    assert.equal(
+      codeOf({ text: 'The patient is stable and can wait.', evidence: ['E3'], citations: [] }),
+      'no-fact-evidence',
+    );
+    assert.equal(
+      codeOf({ text: 'This visit is routine.', evidence: ['E4', 'E3'], citations: [] }),
+      'no-fact-evidence',
+    );
+    const kept = verifyStatement({ text: 'Saturation is low.', evidence: ['E3', 'E1'], citations: [] }, ctx);
+    assert.ok(kept.ok);
+    assert.deepEqual(
+      kept.statement.evidence,
+      ['Observation/spo2'],
+      'the patient token is not listed as evidence',
+    );
+  });
+
+  it('requires every number in the text to appear in the cited facts or quotes', () => {
+    assert.equal(codeOf({ text: 'Lactate is 4.1 mmol/L.', evidence: ['E2'], citations: [] }), 'kept');
+    assert.equal(
+      codeOf({ text: 'Lactate is 9.8 mmol/L: give 10 mg morphine IV now.', evidence: ['E2'], citations: [] }),
+      'unsupported-number',
+    );
+    assert.equal(
+      codeOf({ text: 'Saturation of 89 % is low.', evidence: ['E2'], citations: [] }),
+      'unsupported-number',
+    );
+    assert.equal(
+      codeOf({
+        text: 'SpO2 89 % is below the 92 percent threshold.',
+        evidence: ['E1'],
+        citations: [goodQuote],
+      }),
+      'kept',
+      'a number from the quote counts, and SpO2 is a name, not a number',
+    );
+    const r = verifyStatement({ text: 'Troponin is 5000 ng/L.', evidence: ['E1'], citations: [] }, ctx);
+    assert.ok(!r.ok && /5000/.test(r.dropped.reason));
+  });
+
+  it('requires quotes of about six words, or a whole sentence of the passage', () => {
+    const short: Passage = {
+      ...PASSAGES[0]!,
+      chunkId: 'short#1',
+      text: 'Act fast. Give fluids within one hour of arrival.',
+    };
+    const withShort: VerifyContext = { ...ctx, passages: new Map([...ctx.passages, ['short#1', short]]) };
+    const check = (quote: string, chunkId = 'sepsis-guide#lactate') => {
+      const r = verifyStatement(
+        { text: 'Guideline advice.', evidence: [], citations: [{ chunkId, quote }] },
+        withShort,
+      );
+      return r.ok ? 'kept' : r.dropped.code;
+    };
+    assert.equal(check('in an adult with'), 'quote-too-short');
+    assert.equal(check('            '), 'quote-too-short');
+    assert.equal(check('in an adult with suspected sepsis'), 'kept');
+    assert.equal(check('Act fast.', 'short#1'), 'kept', 'a whole short sentence is checkable');
+    assert.equal(check('Give fluids', 'short#1'), 'quote-too-short');
+  });
+});
+
 describe('combineTriage', () => {
+  it('without current vital signs and no floor, keeps level 3 whatever less acute level the model suggests', () => {
+    const none: TriageResult = {
+      level: 3,
+      floorLevel: null,
+      reasons: ['default'],
+      evidence: [],
+      basis: 'default',
+    };
+    const t = combineTriage(none, 5, [], { vitalsKnown: false });
+    assert.equal(t.level, 3);
+    assert.equal(t.floorLevel, null);
+    assert.equal(
+      t.reasons[0],
+      'The model suggested level 5; without current vital signs CiteCare keeps level 3.',
+    );
+    assert.equal(combineTriage(none, 2, [], { vitalsKnown: false }).level, 2, 'a more acute level is taken');
+    assert.equal(combineTriage(none, 5, [], { vitalsKnown: true }).level, 5);
+    assert.equal(
+      combineTriage(FLOOR_TRIAGE, 4, [], { vitalsKnown: false }).level,
+      2,
+      'the floor still rules',
+    );
+  });
+
+  it('counts vital signs as current only when heart rate, respiratory rate, systolic BP and SpO2 all have a reading', () => {
+    const s = snapshotFixture();
+    assert.equal(hasCurrentVitalSigns(s), true);
+    const m = { value: 80, unit: 'kg', at: s.at, source: 'Observation/w' };
+    assert.equal(hasCurrentVitalSigns({ ...s, vitals: { weight: { latest: m, history: [] } } }), false);
+    const { spo2: _spo2, ...noSpo2 } = s.vitals;
+    assert.equal(hasCurrentVitalSigns({ ...s, vitals: noSpo2 }), false);
+  });
+
   it('lets the floor override a less acute model level and says so', () => {
     const t = combineTriage(FLOOR_TRIAGE, 4);
     assert.equal(t.level, 2);

@@ -3,6 +3,7 @@ import type { Observation } from '@medplum/fhirtypes';
 import {
   ACUITY_CODE,
   type AcuityLevel,
+  ASSESSMENT_IDENTIFIER_SYSTEM,
   ESI_LEVEL_DISPLAY,
   ESI_LEVEL_SYSTEM,
   OBSERVATION_CATEGORY,
@@ -21,6 +22,8 @@ export interface AcuityDecision {
   /** The vital-sign Observations the assessment used. */
   derivedFrom: string[];
   suggestedLevel: AcuityLevel;
+  /** The assessment's audit record id: one Observation per assessment, even across retries. */
+  assessmentRecordId: string;
 }
 
 /** `https://ehr/fhir/Practitioner/1` → `Practitioner/1` when it lives on the same server. */
@@ -36,6 +39,7 @@ export function acuityObservation(d: AcuityDecision): Observation {
       : `Nurse accepted the suggested level ${d.level}.`;
   return {
     resourceType: 'Observation',
+    identifier: [{ system: ASSESSMENT_IDENTIFIER_SYSTEM, value: d.assessmentRecordId }],
     status: 'final',
     category: [{ coding: [{ system: OBSERVATION_CATEGORY.system, code: OBSERVATION_CATEGORY.survey }] }],
     // LOINC has no ESI-specific code (clinical-sources §4.1): the level is the value of 11283-9,

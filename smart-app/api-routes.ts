@@ -1,20 +1,24 @@
 // /smart/api/*: the backend-for-frontend. The browser sends its session cookie; the server holds
-// the token, reads FHIR, runs the shared pipeline and writes the nurse's decision back.
+// the token, reads FHIR and runs the shared pipeline; decisions are in decision-routes.ts.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FhirGatewayError } from '../src/fhir/gateway.ts';
 import { gatherPatientData } from '../src/fhir/patient-data.ts';
-import type { AcuityLevel } from './codes.ts';
-import type { SmartAppContext } from './context.ts';
-import { DecisionError, sendDecision } from './decision.ts';
+import { fhirProblem, pendingView, problem } from './api-problems.ts';
+import { type SmartAppContext, saveSession } from './context.ts';
+import { registerDecisionRoutes } from './decision-routes.ts';
 import { patientBanner } from './patient-banner.ts';
 import {
+  clearCookie,
   csrfProblem,
-  type PendingDecision,
-  SESSION_COOKIE,
-  SESSION_TTL_MS,
+  HANDLE_PATTERN,
+  PAGE_PATIENT_HEADER,
+  pendingKey,
+  SESSION_HANDLE_HEADER,
   type SmartSession,
+  sessionCookieName,
+  sessionTtl,
 } from './session.ts';
 import { SessionExpiredError, withFhir } from './session-fhir.ts';
 import { assessmentView, shownAssessment } from './view-model.ts';
@@ -25,88 +29,57 @@ declare module 'fastify' {
   }
 }
 
-const assessBody = z.object({ chiefComplaint: z.string().trim().max(500).optional() });
+export { SESSION_EXPIRED_MESSAGE } from './api-problems.ts';
 
-const decisionBody = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('accept'), assessmentId: z.string().min(1).max(200) }),
-  z.object({
-    action: z.literal('override'),
-    assessmentId: z.string().min(1).max(200),
-    level: z.coerce.number().int().min(1).max(5),
-    reason: z.string().trim().max(1000).optional(),
-  }),
-]);
+const assessBody = z.object({ chiefComplaint: z.string().trim().max(500).optional() });
 
 const resourceParams = z.object({
   type: z.string().regex(/^[A-Z][A-Za-z]{1,63}$/),
   id: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/),
 });
 
-export const SESSION_EXPIRED_MESSAGE = 'Your session has expired. Relaunch the app from the EHR.';
-
-function problem(reply: FastifyReply, status: number, error: string, message: string, extra: object = {}) {
-  return reply
-    .code(status)
-    .header('Cache-Control', 'no-store')
-    .send({ error, message, ...extra });
-}
-
-function pendingView(p: PendingDecision | undefined) {
-  if (!p) return null;
-  return {
-    action: p.action,
-    level: p.level,
-    reason: p.reason ?? null,
-    decidedAt: p.decidedAt,
-    observation: p.observationRef ?? null,
-    lastError: p.lastError ?? null,
-  };
-}
-
-/** Maps failures at the FHIR edge to plain messages; anything else is rethrown (→ 500). */
-function fhirProblem(reply: FastifyReply, err: unknown, extra: object = {}) {
-  if (err instanceof SessionExpiredError)
-    return problem(reply, 401, 'session-expired', SESSION_EXPIRED_MESSAGE, extra);
-  if (err instanceof FhirGatewayError) {
-    const what =
-      err.kind === 'timeout'
-        ? 'did not answer in time'
-        : err.kind === 'http'
-          ? `answered HTTP ${err.status}`
-          : 'could not be reached';
-    return problem(reply, 502, 'fhir-unavailable', `The FHIR server ${what}.`, extra);
-  }
-  if (err instanceof Error && err.name === 'PrefetchUnavailableError') {
-    return problem(
-      reply,
-      502,
-      'fhir-unavailable',
-      'The patient record could not be read from the FHIR server.',
-      extra,
-    );
-  }
-  throw err;
-}
-
 export function registerApiRoutes(app: FastifyInstance, ctx: SmartAppContext): void {
   const { runtime, settings } = ctx;
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('Cache-Control', 'no-store');
-    const id = request.cookies[SESSION_COOKIE];
+    // The page names its own launch (header, or ?session= on a link): each launch has its own
+    // cookie, so another launch in this browser cannot swap the patient under an open tab.
+    const header = request.headers[SESSION_HANDLE_HEADER];
+    const query = (request.query as Record<string, unknown> | undefined)?.session;
+    const handle = typeof header === 'string' ? header : typeof query === 'string' ? query : undefined;
+    const id = handle && HANDLE_PATTERN.test(handle) ? request.cookies[sessionCookieName(handle)] : undefined;
     const session = id ? await ctx.sessions.get(id) : undefined;
-    if (!session) {
+    if (!session || session.handle !== handle || sessionTtl(session) <= 0) {
+      if (session) await ctx.sessions.delete(session.id);
       return problem(reply, 401, 'no-session', 'No active session. Launch the app from the EHR.');
     }
     request.smartSession = session;
-    await ctx.sessions.set(session.id, session, SESSION_TTL_MS);
+    await saveSession(ctx, session);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       const csrf = csrfProblem(request, session, settings);
       if (csrf) return problem(reply, 403, 'csrf', csrf);
     }
+    const pagePatient = request.headers[PAGE_PATIENT_HEADER];
+    if (typeof pagePatient === 'string' && pagePatient !== session.patientId) {
+      return problem(
+        reply,
+        409,
+        'patient-mismatch',
+        'This page was opened for another patient than this session. Nothing was done: relaunch the app from the EHR.',
+      );
+    }
   });
 
   const sessionOf = (request: FastifyRequest) => request.smartSession as SmartSession;
+  const keyOf = (s: SmartSession) => pendingKey(s.iss, s.patientId, s.fhirUser);
+  app.post('/logout', async (request, reply) => {
+    const session = sessionOf(request);
+    await ctx.sessions.delete(session.id);
+    clearCookie(reply, settings, sessionCookieName(session.handle));
+    // Unsent decisions are kept in their own store: the nurse sees them on the next launch.
+    return { signedOut: true };
+  });
 
   app.get('/context', async (request, reply) => {
     const session = sessionOf(request);
@@ -132,7 +105,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: SmartAppContext): v
       patientId: session.patientId,
       encounterId: session.encounterId ?? null,
       fhirUser: session.fhirUser ?? null,
-      pendingDecision: pendingView(session.pendingDecision),
+      pendingDecision: pendingView(await ctx.pending.get(keyOf(session))),
       advisor: runtime.advisor.describe(),
     };
   });
@@ -181,60 +154,11 @@ export function registerApiRoutes(app: FastifyInstance, ctx: SmartAppContext): v
       );
     }
     session.lastAssessment = shownAssessment(result);
-    await ctx.sessions.set(session.id, session, SESSION_TTL_MS);
+    await saveSession(ctx, session);
     return assessmentView(result, data.missing, runtime.advisor.describe());
   });
 
-  async function deliver(request: FastifyRequest, reply: FastifyReply, session: SmartSession) {
-    const pending = session.pendingDecision as PendingDecision;
-    try {
-      const observation = await sendDecision(ctx, session, pending);
-      session.pendingDecision = undefined;
-      await ctx.sessions.set(session.id, session, SESSION_TTL_MS);
-      return reply.code(201).send({ observation, level: pending.level, action: pending.action });
-    } catch (err) {
-      pending.lastError = err instanceof Error ? err.message : 'unknown error';
-      await ctx.sessions.set(session.id, session, SESSION_TTL_MS);
-      const kept = { pendingDecision: pendingView(pending) };
-      if (err instanceof DecisionError) return problem(reply, err.status, err.code, err.message, kept);
-      request.log.error({ err }, 'decision could not be delivered');
-      return fhirProblem(reply, err, kept);
-    }
-  }
-
-  app.post('/decision', async (request, reply) => {
-    const session = sessionOf(request);
-    const body = decisionBody.safeParse(request.body ?? {});
-    if (!body.success) return problem(reply, 400, 'invalid', 'The decision is incomplete.');
-    const shown = session.lastAssessment;
-    if (!shown || shown.recordId !== body.data.assessmentId) {
-      return problem(
-        reply,
-        409,
-        'stale-assessment',
-        'The assessment changed since this page was drawn. Review it and decide again.',
-      );
-    }
-    if (body.data.action === 'override' && !body.data.reason) {
-      return problem(reply, 400, 'reason-required', 'An override needs a reason.');
-    }
-    session.pendingDecision = {
-      assessment: shown,
-      action: body.data.action,
-      level: (body.data.action === 'override' ? body.data.level : shown.level) as AcuityLevel,
-      reason: body.data.action === 'override' ? body.data.reason : undefined,
-      decidedAt: runtime.clock.now().toISOString(),
-    };
-    await ctx.sessions.set(session.id, session, SESSION_TTL_MS);
-    return deliver(request, reply, session);
-  });
-
-  app.post('/decision/retry', async (request, reply) => {
-    const session = sessionOf(request);
-    if (!session.pendingDecision)
-      return problem(reply, 404, 'nothing-pending', 'There is no unsent decision.');
-    return deliver(request, reply, session);
-  });
+  registerDecisionRoutes(app, ctx);
 
   app.get('/resource/:type/:id', async (request, reply) => {
     const session = sessionOf(request);

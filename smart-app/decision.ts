@@ -1,13 +1,13 @@
 // Delivers a nurse's decision: the Observation to the FHIR server (with the user's token), then the
-// feedback event to the audit trail. A failure leaves the decision pending in the session.
-
+// feedback event to the audit trail. A failure leaves the decision in the unsent-decision store.
+import type { Observation } from '@medplum/fhirtypes';
 import { FhirGatewayError } from '../src/fhir/gateway.ts';
 import { isOperationOutcome } from '../src/fhir/outcomes.ts';
 import { acuityObservation, relativeReference } from './acuity-observation.ts';
+import { ASSESSMENT_IDENTIFIER_SYSTEM } from './codes.ts';
 import type { SmartAppContext } from './context.ts';
 import type { PendingDecision, SmartSession } from './session.ts';
-import { SESSION_TTL_MS } from './session.ts';
-import { withFhir } from './session-fhir.ts';
+import { withAccessToken } from './session-fhir.ts';
 
 export class DecisionError extends Error {
   constructor(
@@ -29,26 +29,81 @@ export function outcomeText(body: unknown): string | undefined {
   return texts.length ? texts.join('; ') : undefined;
 }
 
+/**
+ * POST with If-None-Exist on the assessment identifier: when an earlier attempt was stored but its
+ * answer was lost (timeout), the server returns that Observation instead of making a second one.
+ */
+async function conditionalCreate(
+  ctx: SmartAppContext,
+  session: SmartSession,
+  observation: Observation,
+  recordId: string,
+): Promise<{ id?: string; resource?: Observation }> {
+  return withAccessToken(ctx, session, async (token) => {
+    let res: Response;
+    try {
+      res = await fetch(`${session.iss}/Observation`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/fhir+json',
+          Accept: 'application/fhir+json',
+          'If-None-Exist': `identifier=${ASSESSMENT_IDENTIFIER_SYSTEM}|${recordId}`,
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(observation),
+        signal: AbortSignal.timeout(ctx.settings.fhirTimeoutMs),
+        redirect: 'error',
+      });
+    } catch (err) {
+      const timeout = (err as Error).name === 'TimeoutError';
+      throw new FhirGatewayError('create Observation failed', timeout ? 'timeout' : 'network');
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      body = undefined;
+    }
+    if (!res.ok)
+      throw new FhirGatewayError(`create Observation: HTTP ${res.status}`, 'http', res.status, body);
+    const resource =
+      body && (body as Observation).resourceType === 'Observation' ? (body as Observation) : undefined;
+    const fromLocation = /\/Observation\/([^/]+)/.exec(res.headers.get('location') ?? '')?.[1];
+    return { id: resource?.id ?? fromLocation, resource };
+  });
+}
+
 async function writeObservation(
   ctx: SmartAppContext,
   session: SmartSession,
   pending: PendingDecision,
 ): Promise<string> {
   const observation = acuityObservation({
-    patientId: session.patientId,
-    encounterId: session.encounterId,
+    patientId: pending.patientId,
+    encounterId: pending.encounterId,
     level: pending.level,
     action: pending.action,
     reason: pending.reason,
     decidedAt: pending.decidedAt,
-    performer: session.fhirUser ? relativeReference(session.fhirUser, session.iss) : undefined,
+    performer: pending.user ? relativeReference(pending.user, pending.iss) : undefined,
     derivedFrom: pending.assessment.vitalRefs,
     suggestedLevel: pending.assessment.level,
+    assessmentRecordId: pending.assessment.recordId,
   });
   try {
-    const created = await withFhir(ctx, session, (g) => g.create(observation));
+    const created = await conditionalCreate(ctx, session, observation, pending.assessment.recordId);
     if (!created.id)
       throw new DecisionError('The FHIR server stored the decision but returned no id.', 'fhir-no-id', 502);
+    // The identifier matched an Observation from another decision on this assessment: do not
+    // report this decision as saved when the chart holds a different one.
+    const existing = created.resource?.effectiveDateTime;
+    if (existing && Date.parse(existing) !== Date.parse(pending.decidedAt)) {
+      throw new DecisionError(
+        `A decision on this assessment is already recorded as Observation/${created.id}. Re-assess to record a new one.`,
+        'already-decided',
+        409,
+      );
+    }
     return `Observation/${created.id}`;
   } catch (err) {
     if (err instanceof FhirGatewayError && err.kind === 'http' && err.status !== 401) {
@@ -63,16 +118,20 @@ async function writeObservation(
   }
 }
 
-/** Returns the Observation reference once both the write and the audit event succeeded. */
+/**
+ * Returns the Observation reference once both the write and the audit event succeeded. `persist`
+ * stores the pending decision after the write, so a retry after an audit failure only repeats the
+ * audit step. Performer and audit user are the deciding nurse's, whoever sends it.
+ */
 export async function sendDecision(
   ctx: SmartAppContext,
   session: SmartSession,
   pending: PendingDecision,
+  persist: () => Promise<void>,
 ): Promise<string> {
   if (!pending.observationRef) {
     pending.observationRef = await writeObservation(ctx, session, pending);
-    // Remember the write at once: a retry after an audit failure must not write a second Observation.
-    await ctx.sessions.set(session.id, session, SESSION_TTL_MS);
+    await persist();
   }
   const shown = pending.assessment;
   try {
@@ -81,7 +140,7 @@ export async function sendDecision(
       cardId: shown.recordId,
       outcome: pending.action === 'accept' ? 'accepted' : 'overridden',
       ...(pending.reason ? { overrideReason: { display: pending.reason }, userComment: pending.reason } : {}),
-      user: session.fhirUser,
+      user: pending.user,
       outcomeTimestamp: pending.decidedAt,
       channel: 'smart-app',
       decision: {

@@ -1,22 +1,24 @@
 // /smart/launch and /smart/callback: EHR and standalone launch, discovery, PKCE, code exchange,
 // and the open-server development shortcut.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { SmartAppContext } from './context.ts';
+import { type SmartAppContext, saveSession } from './context.ts';
 import { errorPage } from './error-page.ts';
-import { DiscoveryError, discoverSmartServer } from './oauth/discovery.ts';
+import { DiscoveryError, endpointProblem, type SmartServerInfo } from './oauth/discovery.ts';
+import { IdTokenError, verifiedFhirUser } from './oauth/id-token.ts';
 import { pkcePair, randomToken } from './oauth/pkce.ts';
 import { scopesFor } from './oauth/scopes.ts';
 import { exchangeCode, TokenError } from './oauth/token-client.ts';
 import {
   clearCookie,
   cookieOptions,
-  LAUNCH_COOKIE,
+  LAUNCH_COOKIE_PREFIX,
   LAUNCH_TTL_MS,
   type LaunchState,
-  SESSION_COOKIE,
-  SESSION_TTL_MS,
+  launchCookieName,
+  SESSION_MAX_MS,
   type SmartSession,
+  sessionCookieName,
 } from './session.ts';
 import { normaliseBaseUrl } from './settings.ts';
 import { CONTENT_SECURITY_POLICY } from './static-routes.ts';
@@ -35,6 +37,7 @@ const callbackQuery = z.object({
   code: z.string().min(1).max(4000).optional(),
   error: z.string().max(200).optional(),
   error_description: z.string().max(1000).optional(),
+  iss: z.string().max(2000).optional(),
 });
 
 function sendError(reply: FastifyReply, status: number, title: string, message: string, hint?: string) {
@@ -46,33 +49,26 @@ function sendError(reply: FastifyReply, status: number, title: string, message: 
     .send(errorPage(title, message, hint));
 }
 
-/** A launch for the same patient on the same server inherits a decision that could not be sent yet. */
-async function carryOverPending(ctx: SmartAppContext, request: FastifyRequest, next: SmartSession) {
-  const oldId = request.cookies[SESSION_COOKIE];
-  if (!oldId) return;
-  const old = await ctx.sessions.get(oldId);
-  if (old?.pendingDecision && old.iss === next.iss && old.patientId === next.patientId) {
-    next.pendingDecision = old.pendingDecision;
-  }
-  if (old) await ctx.sessions.delete(oldId);
-}
-
+/**
+ * Every launch gets its own session and its own cookie (named by a public handle the page sends
+ * back), so launching patient B leaves the tab open on patient A untouched. Unsent decisions live
+ * in their own store and are not touched here.
+ */
 async function startSession(
   ctx: SmartAppContext,
-  request: FastifyRequest,
   reply: FastifyReply,
-  session: Omit<SmartSession, 'id' | 'csrfToken' | 'createdAt'>,
+  session: Omit<SmartSession, 'id' | 'handle' | 'csrfToken' | 'createdAt'>,
 ) {
   const full: SmartSession = {
     ...session,
     id: randomToken(),
+    handle: randomToken().slice(0, 24),
     csrfToken: randomToken(),
     createdAt: Date.now(),
   };
-  await carryOverPending(ctx, request, full);
-  await ctx.sessions.set(full.id, full, SESSION_TTL_MS);
-  reply.setCookie(SESSION_COOKIE, full.id, cookieOptions(ctx.settings, SESSION_TTL_MS));
-  return reply.redirect('/smart/', 303);
+  await saveSession(ctx, full);
+  reply.setCookie(sessionCookieName(full.handle), full.id, cookieOptions(ctx.settings, SESSION_MAX_MS));
+  return reply.redirect(`/smart/?session=${encodeURIComponent(full.handle)}`, 303);
 }
 
 export function registerLaunchRoutes(app: FastifyInstance, ctx: SmartAppContext): void {
@@ -109,7 +105,7 @@ export function registerLaunchRoutes(app: FastifyInstance, ctx: SmartAppContext)
           'Example: /smart/launch?iss=<server>&patient=<id>',
         );
       }
-      return startSession(ctx, request, reply, {
+      return startSession(ctx, reply, {
         iss,
         mode: 'open',
         patientId: q.data.patient,
@@ -126,16 +122,22 @@ export function registerLaunchRoutes(app: FastifyInstance, ctx: SmartAppContext)
         'Set SMART_CLIENT_ID to the client id the EHR issued.',
       );
     }
-    let info: Awaited<ReturnType<typeof discoverSmartServer>>;
+    let info: SmartServerInfo;
     try {
-      info = await discoverSmartServer(iss, settings.fhirTimeoutMs);
+      info = await ctx.discover(iss, settings.fhirTimeoutMs);
     } catch (err) {
       if (!(err instanceof DiscoveryError)) throw err;
       return sendError(reply, 502, 'Cannot reach the EHR sign-in', err.message);
     }
+    const endpoints = endpointProblem(iss, info, settings.production);
+    if (endpoints) {
+      request.log.warn({ event: 'smart-discovery-refused' }, endpoints);
+      return sendError(reply, 502, 'Sign-in refused', endpoints);
+    }
     const { verifier, challenge } = pkcePair();
     const state = randomToken();
     const browserBinding = randomToken();
+    const nonce = randomToken();
     const scope = scopesFor(settings.scopes, info, launchType);
     const record: LaunchState = {
       iss,
@@ -145,10 +147,14 @@ export function registerLaunchRoutes(app: FastifyInstance, ctx: SmartAppContext)
       tokenEndpoint: info.tokenEndpoint,
       scope,
       browserBinding,
+      nonce,
+      authIssuer: info.issuer,
+      requireIssParam: info.issParameterSupported,
+      jwksUri: info.jwksUri,
       createdAt: Date.now(),
     };
     await ctx.launches.set(state, record, LAUNCH_TTL_MS);
-    reply.setCookie(LAUNCH_COOKIE, browserBinding, cookieOptions(settings, LAUNCH_TTL_MS));
+    reply.setCookie(launchCookieName(state), browserBinding, cookieOptions(settings, LAUNCH_TTL_MS));
 
     const authorize = new URL(info.authorizationEndpoint);
     const params: Record<string, string> = {
@@ -157,7 +163,9 @@ export function registerLaunchRoutes(app: FastifyInstance, ctx: SmartAppContext)
       redirect_uri: settings.redirectUri,
       scope,
       state,
-      aud: iss,
+      // Exactly the allowlist entry: some servers compare aud byte for byte with their base URL.
+      aud: settings.issuerAudience.get(iss) ?? iss,
+      nonce,
       code_challenge: challenge,
       code_challenge_method: 'S256',
     };
@@ -181,12 +189,39 @@ export function registerLaunchRoutes(app: FastifyInstance, ctx: SmartAppContext)
         'This sign-in is unknown or has expired (state not recognised).',
       );
     }
-    // Inside an EHR iframe the launch cookie may have been blocked: the state record alone then
-    // carries the launch. When the cookie did arrive it must belong to this launch.
-    const binding = request.cookies[LAUNCH_COOKIE];
-    clearCookie(reply, settings, LAUNCH_COOKIE);
-    if (binding && binding !== launch.browserBinding) {
-      return sendError(reply, 400, 'Sign-in failed', 'This sign-in was started in another browser session.');
+    // The launch cookie (one per state) proves this browser started this launch: without it an
+    // attacker could make a victim's browser finish the attacker's sign-in (login CSRF). Only
+    // development and test may fall back to the state record alone (plain-http iframes).
+    const cookieName = launchCookieName(q.data.state);
+    const binding = request.cookies[cookieName];
+    clearCookie(reply, settings, cookieName);
+    if (binding !== launch.browserBinding) {
+      // Other launches' cookies arrived but not this one's: cookies work here, so this launch
+      // was started elsewhere. Only a browser that sent no launch cookie at all may be an iframe
+      // whose cookies were blocked.
+      const otherLaunch =
+        binding !== undefined ||
+        Object.keys(request.cookies).some((name) => name.startsWith(LAUNCH_COOKIE_PREFIX));
+      if (otherLaunch || !settings.allowCallbackWithoutLaunchCookie) {
+        request.log.warn({ event: 'smart-callback-unbound' }, 'callback without its launch cookie');
+        return sendError(
+          reply,
+          400,
+          'Sign-in failed',
+          otherLaunch
+            ? 'This sign-in was started in another browser session.'
+            : 'This sign-in was not started in this browser (launch cookie missing). Launch the app again.',
+        );
+      }
+    }
+    // RFC 9207: a server that promises `iss` on its responses must send its own.
+    if (launch.requireIssParam && (!q.data.iss || q.data.iss !== launch.authIssuer)) {
+      return sendError(
+        reply,
+        400,
+        'Sign-in failed',
+        'The sign-in response did not come from the expected authorization server (iss).',
+      );
     }
     if (q.data.error) {
       const detail = q.data.error_description ? ` (${q.data.error_description})` : '';
@@ -221,6 +256,20 @@ export function registerLaunchRoutes(app: FastifyInstance, ctx: SmartAppContext)
       return sendError(reply, err.status ? 400 : 502, 'Sign-in failed', err.message);
     }
     const { tokens, context } = exchanged;
+    let fhirUser: string | undefined;
+    try {
+      fhirUser = await verifiedFhirUser(tokens.idToken, {
+        jwksUri: launch.jwksUri,
+        issuer: launch.authIssuer,
+        clientId: settings.clientId ?? '',
+        nonce: launch.nonce,
+        timeoutMs: settings.fhirTimeoutMs,
+      });
+    } catch (err) {
+      if (!(err instanceof IdTokenError)) throw err;
+      request.log.warn({ event: 'smart-id-token-refused' }, err.message);
+      return sendError(reply, 400, 'Sign-in failed', err.message);
+    }
     if (!context.patient) {
       return sendError(
         reply,
@@ -230,14 +279,14 @@ export function registerLaunchRoutes(app: FastifyInstance, ctx: SmartAppContext)
         'Open the app from a patient chart, or pick a patient when asked.',
       );
     }
-    return startSession(ctx, request, reply, {
+    return startSession(ctx, reply, {
       iss: launch.iss,
       mode: 'smart',
       tokenEndpoint: launch.tokenEndpoint,
       tokens,
       patientId: context.patient,
       encounterId: context.encounter,
-      fhirUser: context.fhirUser,
+      fhirUser,
       needPatientBanner: context.needPatientBanner,
     });
   });

@@ -8,8 +8,9 @@ import { registerApiRoutes } from './api-routes.ts';
 import type { SmartAppContext } from './context.ts';
 import { type ExpiringStore, MemoryExpiringStore } from './expiring-store.ts';
 import { registerLaunchRoutes } from './launch-routes.ts';
+import { cachedDiscovery } from './oauth/discovery.ts';
 import { RedisExpiringStore } from './redis-expiring-store.ts';
-import type { LaunchState, SmartSession } from './session.ts';
+import type { LaunchState, PendingDecision, SmartSession } from './session.ts';
 import { smartSettings } from './settings.ts';
 import { registerStaticRoutes } from './static-routes.ts';
 
@@ -18,12 +19,15 @@ export interface SmartAppPluginOptions {
   /** Shared stores for several instances; memory (one process) when absent. */
   sessions?: ExpiringStore<SmartSession>;
   launches?: ExpiringStore<LaunchState>;
+  /** Unsent decisions (outlive sessions); memory or Redis like the others when absent. */
+  pending?: ExpiringStore<PendingDecision>;
 }
 
 /** Memory for one process; Redis (sealed with SESSION_SECRET) when REDIS_URL says several instances share state. */
 function defaultStores(config: Config): {
   sessions: ExpiringStore<SmartSession>;
   launches: ExpiringStore<LaunchState>;
+  pending: ExpiringStore<PendingDecision>;
   close(): Promise<void>;
 } {
   if (config.REDIS_URL && config.SESSION_SECRET) {
@@ -37,20 +41,31 @@ function defaultStores(config: Config): {
       keyPrefix: 'citecare:smart-launch:',
       secret: config.SESSION_SECRET,
     });
+    const pending = new RedisExpiringStore<PendingDecision>({
+      url: config.REDIS_URL,
+      keyPrefix: 'citecare:smart-pending:',
+      secret: config.SESSION_SECRET,
+    });
     return {
       sessions,
       launches,
+      pending,
       close: async () => {
-        await Promise.all([sessions.close(), launches.close()]);
+        await Promise.all([sessions.close(), launches.close(), pending.close()]);
       },
     };
   }
-  return { sessions: new MemoryExpiringStore(), launches: new MemoryExpiringStore(), close: async () => {} };
+  return {
+    sessions: new MemoryExpiringStore(),
+    launches: new MemoryExpiringStore(),
+    pending: new MemoryExpiringStore(),
+    close: async () => {},
+  };
 }
 
 export const smartAppPlugin: FastifyPluginAsync<SmartAppPluginOptions> = async (app, opts) => {
   const config = opts.runtime.config;
-  const stores = opts.sessions && opts.launches ? undefined : defaultStores(config);
+  const stores = opts.sessions && opts.launches && opts.pending ? undefined : defaultStores(config);
   if (stores) app.addHook('onClose', () => stores.close());
   if (config.REDIS_URL && !config.SESSION_SECRET && !opts.sessions) {
     app.log.warn('REDIS_URL is set but SESSION_SECRET is not: SMART sessions stay in this process only.');
@@ -60,6 +75,8 @@ export const smartAppPlugin: FastifyPluginAsync<SmartAppPluginOptions> = async (
     settings: await smartSettings(config),
     sessions: opts.sessions ?? (stores as NonNullable<typeof stores>).sessions,
     launches: opts.launches ?? (stores as NonNullable<typeof stores>).launches,
+    pending: opts.pending ?? (stores as NonNullable<typeof stores>).pending,
+    discover: cachedDiscovery(),
   };
   // Registered inside this plugin only: encapsulation keeps them out of the rest of the app.
   if (!app.hasDecorator('parseCookie')) await app.register(cookie);

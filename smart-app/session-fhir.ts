@@ -2,9 +2,9 @@
 // and turns an unrecoverable token into SessionExpiredError so the page can say "relaunch".
 import { createFhirKitGateway } from '../src/fhir/fhir-kit-gateway.ts';
 import { type FhirGateway, FhirGatewayError } from '../src/fhir/gateway.ts';
-import type { SmartAppContext } from './context.ts';
+import { type SmartAppContext, saveSession } from './context.ts';
 import { refreshTokens, TokenError, type TokenSet } from './oauth/token-client.ts';
-import { SESSION_TTL_MS, type SmartSession } from './session.ts';
+import type { SmartSession } from './session.ts';
 
 /** Refresh this long before expiry so a request never leaves with a token about to lapse. */
 const REFRESH_MARGIN_MS = 30_000;
@@ -38,7 +38,7 @@ async function refresh(ctx: SmartAppContext, session: SmartSession): Promise<Tok
         current,
       );
       session.tokens = next;
-      await ctx.sessions.set(session.id, session, SESSION_TTL_MS);
+      await saveSession(ctx, session);
       return next;
     } catch (err) {
       if (err instanceof TokenError) throw new SessionExpiredError();
@@ -87,15 +87,18 @@ function gatewayFor(ctx: SmartAppContext, session: SmartSession, accessToken?: s
   });
 }
 
-/** Runs `work` against the session's FHIR server with a valid token. */
-export async function withFhir<T>(
+/**
+ * Runs `work` with a valid access token for the session (undefined for an open server): refreshes
+ * shortly before expiry, and once after a 401 (a FhirGatewayError with status 401).
+ */
+export async function withAccessToken<T>(
   ctx: SmartAppContext,
   session: SmartSession,
-  work: (gateway: FhirGateway) => Promise<T>,
+  work: (accessToken: string | undefined) => Promise<T>,
 ): Promise<T> {
   const token = await currentToken(ctx, session);
   try {
-    return await work(gatewayFor(ctx, session, token));
+    return await work(token);
   } catch (err) {
     const unauthorised = err instanceof FhirGatewayError && err.status === 401;
     if (!unauthorised) throw err;
@@ -104,10 +107,19 @@ export async function withFhir<T>(
     if (!session.tokens?.refreshToken) throw new SessionExpiredError();
     const fresh = await refresh(ctx, session);
     try {
-      return await work(gatewayFor(ctx, session, fresh.accessToken));
+      return await work(fresh.accessToken);
     } catch (again) {
       if (again instanceof FhirGatewayError && again.status === 401) throw new SessionExpiredError();
       throw again;
     }
   }
+}
+
+/** Runs `work` against the session's FHIR server with a valid token. */
+export function withFhir<T>(
+  ctx: SmartAppContext,
+  session: SmartSession,
+  work: (gateway: FhirGateway) => Promise<T>,
+): Promise<T> {
+  return withAccessToken(ctx, session, (token) => work(gatewayFor(ctx, session, token)));
 }

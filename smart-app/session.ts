@@ -1,17 +1,46 @@
 // Server-side records behind the browser's opaque cookies (backend-for-frontend): the launch state
 // between /launch and /callback, and the session afterwards. Tokens live here and nowhere else.
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AcuityLevel } from './codes.ts';
 import type { TokenSet } from './oauth/token-client.ts';
 import type { SmartSettings } from './settings.ts';
 
-export const SESSION_COOKIE = 'citecare_smart';
-export const LAUNCH_COOKIE = 'citecare_smart_launch';
+/** Each launch gets its own cookie `citecare_smart_<handle>`, so a second launch never replaces the first. */
+export const SESSION_COOKIE_PREFIX = 'citecare_smart_';
+/** The page names its launch's handle in this header (or the `session` query parameter). */
+export const SESSION_HANDLE_HEADER = 'x-citecare-session';
+/** The patient the page was drawn for; a state-changing call for another patient is refused. */
+export const PAGE_PATIENT_HEADER = 'x-citecare-patient';
+export const LAUNCH_COOKIE_PREFIX = 'citecare_launch_';
 export const COOKIE_PATH = '/smart';
 export const LAUNCH_TTL_MS = 10 * 60 * 1000;
 /** Idle lifetime; every API call extends it. The FHIR token's own expiry is handled separately. */
-export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
+/** However active, a session ends this long after sign-in. */
+export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
+/** Kept for compatibility: the idle lifetime. */
+export const SESSION_TTL_MS = SESSION_IDLE_MS;
+/** An unsent decision outlives its session: the nurse sees it on the next launch. */
+export const PENDING_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export const sessionCookieName = (handle: string): string => `${SESSION_COOKIE_PREFIX}${handle}`;
+
+/** One launch cookie per state, so parallel launches in one browser do not overwrite each other. */
+export const launchCookieName = (state: string): string =>
+  `${LAUNCH_COOKIE_PREFIX}${createHash('sha256').update(state).digest('base64url').slice(0, 22)}`;
+
+export const HANDLE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** How long the session may still live from `now`: idle window, capped by the absolute limit. */
+export const sessionTtl = (session: Pick<SmartSession, 'createdAt'>, now = Date.now()): number =>
+  Math.min(SESSION_IDLE_MS, session.createdAt + SESSION_MAX_MS - now);
+
+/** Key of the unsent-decision store: one per server, patient and nurse. */
+export const pendingKey = (iss: string, patientId: string, user: string | undefined): string =>
+  createHash('sha256')
+    .update(JSON.stringify([iss, patientId, user ?? '']))
+    .digest('base64url');
 
 export interface LaunchState {
   iss: string;
@@ -20,8 +49,15 @@ export interface LaunchState {
   redirectUri: string;
   tokenEndpoint: string;
   scope: string;
-  /** Random value also sent as the launch cookie; when the cookie survives it must match. */
+  /** Random value also sent as the launch cookie; it must come back with the callback. */
   browserBinding: string;
+  /** OpenID Connect nonce sent to authorize; the id_token must carry it. */
+  nonce?: string;
+  /** The authorization server's issuer identifier (discovery `issuer`). */
+  authIssuer?: string;
+  /** RFC 9207: the server promised an `iss` parameter on the callback. */
+  requireIssParam?: boolean;
+  jwksUri?: string;
   createdAt: number;
 }
 
@@ -42,6 +78,11 @@ export interface PendingDecision {
   level: AcuityLevel;
   reason?: string;
   decidedAt: string;
+  /** The deciding nurse's fhirUser: performer and audit user, whoever presses Retry. */
+  user?: string;
+  iss: string;
+  patientId: string;
+  encounterId?: string;
   /** Set once the FHIR server accepted the Observation, so a retry only repeats the audit step. */
   observationRef?: string;
   lastError?: string;
@@ -49,6 +90,8 @@ export interface PendingDecision {
 
 export interface SmartSession {
   id: string;
+  /** Public per-launch handle: names the cookie and travels with the page's requests. */
+  handle: string;
   csrfToken: string;
   iss: string;
   mode: 'smart' | 'open';
@@ -59,7 +102,6 @@ export interface SmartSession {
   fhirUser?: string;
   needPatientBanner: boolean;
   lastAssessment?: ShownAssessment;
-  pendingDecision?: PendingDecision;
   createdAt: number;
 }
 

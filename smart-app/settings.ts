@@ -19,11 +19,18 @@ export interface SmartSettings {
   clientAuth: ClientAuth;
   scopes: string;
   allowedIssuers: string[];
+  /** Normalised issuer → the allowlist entry as configured (sent as `aud` exactly so). */
+  issuerAudience: Map<string, string>;
   openServers: string[];
   fhirTimeoutMs: number;
   fhirMaxPages: number;
   cookie: { secure: boolean; sameSite: 'none' | 'lax'; partitioned: boolean };
   production: boolean;
+  /**
+   * Development and test only: a callback whose launch cookie was blocked (third-party iframe over
+   * plain http) may complete from the state record alone. Production always requires the cookie.
+   */
+  allowCallbackWithoutLaunchCookie: boolean;
 }
 
 export class SmartSettingsError extends Error {
@@ -99,6 +106,7 @@ export async function smartSettings(config: Config): Promise<SmartSettings> {
     clientAuth,
     scopes: config.SMART_SCOPES,
     allowedIssuers: config.SMART_ALLOWED_ISSUERS.map(normaliseBaseUrl),
+    issuerAudience: new Map(config.SMART_ALLOWED_ISSUERS.map((entry) => [normaliseBaseUrl(entry), entry])),
     // Development convenience only; config refuses it in production, and we double-check here.
     openServers: production ? [] : config.SMART_OPEN_SERVERS.map(normaliseBaseUrl),
     fhirTimeoutMs: config.FHIR_TIMEOUT_MS,
@@ -107,5 +115,6 @@ export async function smartSettings(config: Config): Promise<SmartSettings> {
     // Plain-http development cannot set Secure, so it falls back to Lax (top-level launches only).
     cookie: { secure, sameSite: secure ? 'none' : 'lax', partitioned: secure },
     production,
+    allowCallbackWithoutLaunchCookie: config.NODE_ENV === 'development' || config.NODE_ENV === 'test',
   };
 }

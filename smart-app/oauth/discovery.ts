@@ -10,6 +10,11 @@ export interface SmartServerInfo {
   scopesSupported?: string[];
   codeChallengeMethods?: string[];
   tokenAuthMethods?: string[];
+  /** The authorization server's issuer identifier (OpenID / RFC 8414), when published. */
+  issuer?: string;
+  jwksUri?: string;
+  /** RFC 9207: the server adds `iss` to its authorization responses. */
+  issParameterSupported: boolean;
   source: 'well-known' | 'metadata';
 }
 
@@ -29,6 +34,9 @@ const wellKnownSchema = z.object({
   scopes_supported: z.array(z.string()).optional(),
   code_challenge_methods_supported: z.array(z.string()).optional(),
   token_endpoint_auth_methods_supported: z.array(z.string()).optional(),
+  issuer: z.string().min(1).optional(),
+  jwks_uri: httpUrl.optional(),
+  authorization_response_iss_parameter_supported: z.boolean().optional(),
 });
 
 const extensionSchema: z.ZodType<{ url: string; valueUri?: string; extension?: unknown[] }> = z.looseObject({
@@ -82,6 +90,7 @@ function fromCapabilityStatement(doc: unknown): SmartServerInfo | undefined {
         authorizationEndpoint: authorize.data,
         tokenEndpoint: token.data,
         capabilities: [],
+        issParameterSupported: false,
         source: 'metadata',
       };
     }
@@ -103,6 +112,9 @@ export async function discoverSmartServer(iss: string, timeoutMs: number): Promi
       scopesSupported: w.scopes_supported,
       codeChallengeMethods: w.code_challenge_methods_supported,
       tokenAuthMethods: w.token_endpoint_auth_methods_supported,
+      issuer: w.issuer,
+      jwksUri: w.jwks_uri,
+      issParameterSupported: w.authorization_response_iss_parameter_supported === true,
       source: 'well-known',
     };
   }
@@ -111,4 +123,41 @@ export async function discoverSmartServer(iss: string, timeoutMs: number): Promi
   throw new DiscoveryError(
     'The FHIR server does not publish SMART endpoints (no .well-known/smart-configuration and no oauth-uris in its CapabilityStatement).',
   );
+}
+
+/**
+ * Mix-up hardening: a discovery document (fetched over a network we do not control) may only send
+ * the code and verifier where they belong. Production needs https; the token endpoint must live on
+ * the origin of the FHIR server or of the authorize endpoint.
+ */
+export function endpointProblem(iss: string, info: SmartServerInfo, production: boolean): string | null {
+  const authorize = new URL(info.authorizationEndpoint);
+  const token = new URL(info.tokenEndpoint);
+  if (production && (authorize.protocol !== 'https:' || token.protocol !== 'https:')) {
+    return 'The FHIR server advertises sign-in endpoints without https.';
+  }
+  if (token.origin !== new URL(iss).origin && token.origin !== authorize.origin) {
+    return 'The FHIR server advertises a token endpoint on an unrelated host.';
+  }
+  return null;
+}
+
+export const DISCOVERY_CACHE_MS = 5 * 60 * 1000;
+
+/** Discovery per issuer, kept for five minutes so every launch does not refetch it. Failures are not kept. */
+export function cachedDiscovery(
+  discover: (iss: string, timeoutMs: number) => Promise<SmartServerInfo> = discoverSmartServer,
+  now: () => number = Date.now,
+): (iss: string, timeoutMs: number) => Promise<SmartServerInfo> {
+  const cache = new Map<string, { at: number; info: Promise<SmartServerInfo> }>();
+  return (iss, timeoutMs) => {
+    const hit = cache.get(iss);
+    if (hit && now() - hit.at < DISCOVERY_CACHE_MS) return hit.info;
+    const info = discover(iss, timeoutMs);
+    cache.set(iss, { at: now(), info });
+    info.catch(() => {
+      if (cache.get(iss)?.info === info) cache.delete(iss);
+    });
+    return info;
+  };
 }

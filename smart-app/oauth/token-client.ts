@@ -1,7 +1,7 @@
 // The token endpoint, as a public or confidential client. Tokens stay on the server: this module's
 // results go into the server-side session only, never into a response body, log or cookie.
 import { randomUUID } from 'node:crypto';
-import { decodeJwt, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import { z } from 'zod';
 import type { ClientAuth } from '../settings.ts';
 
@@ -18,7 +18,6 @@ export interface LaunchContext {
   patient?: string;
   encounter?: string;
   needPatientBanner: boolean;
-  fhirUser?: string;
 }
 
 export class TokenError extends Error {
@@ -50,7 +49,6 @@ const tokenResponseSchema = z.looseObject({
   patient: z.string().min(1).optional(),
   encounter: z.string().min(1).optional(),
   need_patient_banner: z.boolean().optional(),
-  fhirUser: z.string().optional(),
 });
 
 type TokenResponse = z.infer<typeof tokenResponseSchema>;
@@ -142,22 +140,6 @@ function toTokenSet(r: TokenResponse, requestedScope: string, now: number, previ
   };
 }
 
-/**
- * fhirUser from the id_token. The token came straight from the token endpoint over TLS, which
- * OpenID Connect Core §3.1.3.7 accepts in place of a signature check; it is only a display and
- * Observation.performer hint, never used for access decisions.
- */
-function fhirUserOf(r: TokenResponse): string | undefined {
-  if (r.fhirUser) return r.fhirUser;
-  if (!r.id_token) return undefined;
-  try {
-    const claim = decodeJwt(r.id_token).fhirUser;
-    return typeof claim === 'string' ? claim : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function exchangeCode(
   opts: TokenClientOptions,
   input: { code: string; codeVerifier: string; redirectUri: string; requestedScope: string },
@@ -175,7 +157,6 @@ export async function exchangeCode(
       patient: r.patient,
       encounter: r.encounter,
       needPatientBanner: r.need_patient_banner ?? true,
-      fhirUser: fhirUserOf(r),
     },
   };
 }

@@ -11,11 +11,17 @@ export class ApiError extends Error {
 }
 
 let csrfToken = '';
+let patientId = '';
+// Each launch has its own session: the handle in this page's URL names it (and its cookie).
+const sessionHandle = new URLSearchParams(location.search).get('session') ?? '';
 
 async function call(method, path, body) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
+  headers['X-CiteCare-Session'] = sessionHandle;
+  // The server refuses to act when this page was drawn for another patient than the session's.
+  if (patientId) headers['X-CiteCare-Patient'] = patientId;
   let res;
   try {
     res = await fetch(`/smart/api${path}`, {
@@ -47,13 +53,15 @@ async function call(method, path, body) {
 export async function loadContext() {
   const ctx = await call('GET', '/context');
   csrfToken = ctx.csrfToken;
+  patientId = ctx.patientId;
   return ctx;
 }
 
 export const assess = (chiefComplaint) => call('POST', '/assess', { chiefComplaint });
 export const decide = (decision) => call('POST', '/decision', decision);
 export const retryDecision = () => call('POST', '/decision/retry', {});
+export const signOut = () => call('POST', '/logout', {});
 export const readResource = (ref) =>
   call('GET', `/resource/${ref.split('/').map(encodeURIComponent).join('/')}`);
 export const resourceHref = (ref) =>
-  `/smart/api/resource/${ref.split('/').map(encodeURIComponent).join('/')}`;
+  `/smart/api/resource/${ref.split('/').map(encodeURIComponent).join('/')}?session=${encodeURIComponent(sessionHandle)}`;

@@ -1,9 +1,16 @@
 // The nurse's triage page: load the launch context, assess, show, and send the decision back.
-import { ApiError, assess, decide, loadContext, readResource, retryDecision } from './api-client.js';
+import { ApiError, assess, decide, loadContext, readResource, retryDecision, signOut } from './api-client.js';
 import { renderAssessment, renderBanner } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 let current = null;
+// An unsent decision blocks new ones (two Observations would contradict each other); Retry stays.
+let pendingActive = false;
+let pendingShown = null;
+// Session over (expired, signed out, other patient): nothing may be sent from this page any more.
+let ended = false;
+
+const ENDING_CODES = ['session-expired', 'no-session', 'patient-mismatch'];
 
 function setStatus(text) {
   $('status').textContent = text;
@@ -14,10 +21,16 @@ function showError(err) {
   let text = err instanceof ApiError ? err.message : 'Something went wrong. Try again.';
   if (err instanceof ApiError && (err.code === 'session-expired' || err.code === 'no-session')) {
     text = 'Session expired, relaunch the app from the EHR.';
-    document.body.classList.add('expired');
   }
+  if (err instanceof ApiError && ENDING_CODES.includes(err.code)) endSession();
   box.textContent = text;
   box.hidden = false;
+}
+
+function endSession() {
+  ended = true;
+  document.body.classList.add('expired');
+  setBusy(false);
 }
 
 function clearError() {
@@ -26,11 +39,17 @@ function clearError() {
 }
 
 function setBusy(busy) {
-  for (const id of ['assess-btn', 'accept-btn', 'override-btn', 'retry-btn']) $(id).disabled = busy;
+  $('assess-btn').disabled = busy || ended;
+  $('retry-btn').disabled = busy || ended;
+  $('signout-btn').disabled = busy || ended;
+  for (const id of ['accept-btn', 'override-btn']) $(id).disabled = busy || ended || pendingActive;
 }
 
 function showPending(pending) {
   const retry = $('retry-btn');
+  pendingActive = Boolean(pending);
+  pendingShown = pending ?? null;
+  setBusy(false);
   if (!pending) {
     retry.hidden = true;
     return;
@@ -38,7 +57,7 @@ function showPending(pending) {
   const what =
     pending.action === 'accept' ? `accept level ${pending.level}` : `override to level ${pending.level}`;
   $('decision-result').textContent =
-    `Not yet saved: your decision to ${what}${pending.lastError ? ` (${pending.lastError})` : ''}. It is kept and can be sent again.`;
+    `Not yet saved: your decision to ${what}${pending.lastError ? ` (${pending.lastError})` : ''}. It is kept and can be sent again; new decisions wait until it is saved.`;
   $('decision').hidden = false;
   retry.hidden = false;
 }
@@ -51,6 +70,8 @@ async function runAssessment() {
     current = await assess($('chief-complaint').value.trim());
     renderAssessment(current);
     $('decision-result').textContent = '';
+    // A new assessment does not hide a decision that still waits to be sent.
+    if (pendingShown) showPending(pendingShown);
     setStatus(`Assessment ready: suggested level ${current.triage.level}.`);
   } catch (err) {
     setStatus('');
@@ -67,12 +88,32 @@ async function send(decision, retry = false) {
   try {
     const saved = retry ? await retryDecision() : await decide(decision);
     $('decision-result').textContent = `Saved: level ${saved.level} recorded as ${saved.observation}.`;
+    pendingActive = false;
+    pendingShown = null;
     $('retry-btn').hidden = true;
     $('override-form').reset();
+    $('decision-result').focus();
   } catch (err) {
     $('decision-result').textContent = '';
     showError(err);
     if (err instanceof ApiError && err.details?.pendingDecision) showPending(err.details.pendingDecision);
+    $('error').focus();
+  } finally {
+    setBusy(false);
+  }
+}
+
+async function leave() {
+  clearError();
+  setBusy(true);
+  try {
+    await signOut();
+    current = null;
+    endSession();
+    setStatus('Signed out. Relaunch the app from the EHR to continue.');
+    $('status').focus?.();
+  } catch (err) {
+    showError(err);
   } finally {
     setBusy(false);
   }
@@ -134,6 +175,7 @@ function wire() {
     });
   });
   $('retry-btn').addEventListener('click', () => send(null, true));
+  $('signout-btn').addEventListener('click', () => leave());
 }
 
 async function start() {

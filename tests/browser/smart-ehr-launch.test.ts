@@ -200,7 +200,10 @@ describe('SMART app in Chromium: EHR launch', () => {
     const status = await page.evaluate(async () => {
       const res = await fetch('/smart/api/decision', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: {
+          'Content-Type': 'application/json',
+          'X-CiteCare-Session': new URLSearchParams(location.search).get('session') ?? '',
+        },
         body: JSON.stringify({ action: 'accept', assessmentId: 'x' }),
       });
       return res.status;

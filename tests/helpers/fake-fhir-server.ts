@@ -28,6 +28,8 @@ export interface FakeFhirServer {
   created: AnyResource[];
   /** Set to make the next writes fail with this status and OperationOutcome text. */
   rejectWrites?: { status: number; diagnostics: string };
+  /** Stores the next created resource but answers 504, as when a proxy times out after the write. */
+  loseNextCreateResponse?: boolean;
   requests: Array<{ method: string; url: string; authorized: boolean }>;
   close(): Promise<void>;
 }
@@ -243,6 +245,22 @@ export async function startFakeFhirServer(opts: FakeFhirServerOptions = {}): Pro
     if (!body || body.resourceType !== type) {
       return reply.code(400).send(outcome('invalid', `body must be a ${type} resource`));
     }
+    // Conditional create (only the identifier=system|value search is understood here).
+    const condition = request.headers['if-none-exist'];
+    if (typeof condition === 'string') {
+      const wanted = new URLSearchParams(condition).get('identifier');
+      if (!wanted) return reply.code(400).send(outcome('invalid', 'If-None-Exist: only identifier='));
+      const [system, value] = wanted.split('|');
+      const matches = resources.filter(
+        (r) =>
+          r.resourceType === type &&
+          ((r as { identifier?: Array<{ system?: string; value?: string }> }).identifier ?? []).some(
+            (i) => i.system === system && i.value === value,
+          ),
+      );
+      if (matches.length > 1) return reply.code(412).send(outcome('duplicate', 'several resources match'));
+      if (matches.length === 1) return reply.code(200).send(matches[0]);
+    }
     const stored = {
       ...body,
       id: randomUUID(),
@@ -250,6 +268,10 @@ export async function startFakeFhirServer(opts: FakeFhirServerOptions = {}): Pro
     } as AnyResource;
     resources.push(stored);
     server.created.push(stored);
+    if (server.loseNextCreateResponse) {
+      server.loseNextCreateResponse = false;
+      return reply.code(504).send(outcome('timeout', 'upstream timed out'));
+    }
     return reply.code(201).header('Location', `${server.url}/${type}/${stored.id}/_history/1`).send(stored);
   });
 

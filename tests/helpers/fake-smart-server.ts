@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import Fastify from 'fastify';
-import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
 
 export type FakeClientAuth = 'none' | 'client_secret_basic' | 'private_key_jwt';
 
@@ -23,11 +23,20 @@ export interface FakeSmartServerOptions {
   scopesSupported?: string[];
 }
 
+/** How the next id_tokens are made (tests break one property at a time). */
+export interface IdTokenTweaks {
+  /** Sign with a key that is not in the published JWKS. */
+  foreignKey?: boolean;
+  audience?: string;
+  nonce?: string;
+}
+
 interface CodeRecord {
   clientId: string;
   redirectUri: string;
   challenge: string;
   scope: string;
+  nonce?: string;
 }
 
 interface AccessRecord {
@@ -52,6 +61,15 @@ export interface FakeSmartServer {
   expiresIn: number;
   failRefresh: boolean;
   grantRefreshToken: boolean;
+  /** Merged into the discovery document (e.g. a token endpoint elsewhere, no jwks_uri). */
+  configOverrides: Record<string, unknown>;
+  /** RFC 9207: advertise authorization_response_iss_parameter_supported and send `iss` back. */
+  issParameter: boolean;
+  /** With issParameter: the `iss` value the callback carries (default: the issuer; null: none). */
+  callbackIss?: string | null;
+  idTokenTweaks: IdTokenTweaks;
+  /** Discovery fetches served (the FHIR double calls smartConfiguration once per request). */
+  discoveryRequests: number;
   /** Makes the next authorization remember a different PKCE challenge: the exchange then fails as with a wrong verifier. */
   corruptNextChallenge: boolean;
   /** Valid (issued, unexpired) access token → its grant; null otherwise. */
@@ -79,45 +97,58 @@ export async function startFakeSmartServer(opts: FakeSmartServerOptions): Promis
   const access = new Map<string, AccessRecord>();
   const refresh = new Map<string, { clientId: string; scope: string }>();
   const seenJti = new Set<string>();
-  const idTokenKey = randomBytes(32);
+  const idTokenKeys = await generateKeyPair('RS256', { extractable: true });
+  const foreignKeys = await generateKeyPair('RS256');
+  const publicJwk = { ...(await exportJWK(idTokenKeys.publicKey)), kid: 'id-1', alg: 'RS256', use: 'sig' };
   const clientAuth = opts.clientAuth ?? 'none';
+
+  const smartConfiguration = (): Record<string, unknown> => ({
+    issuer: server.url,
+    jwks_uri: `${server.url}/jwks`,
+    ...(server.issParameter ? { authorization_response_iss_parameter_supported: true } : {}),
+    authorization_endpoint: server.authorizeUrl,
+    token_endpoint: server.tokenUrl,
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'],
+    scopes_supported: opts.scopesSupported ?? [
+      'openid',
+      'fhirUser',
+      'launch',
+      'launch/patient',
+      'offline_access',
+      'patient/*.rs',
+      'patient/Observation.c',
+    ],
+    capabilities: opts.capabilities ?? [
+      'launch-ehr',
+      'launch-standalone',
+      'client-public',
+      'client-confidential-symmetric',
+      'client-confidential-asymmetric',
+      'context-ehr-patient',
+      'context-ehr-encounter',
+      'context-standalone-patient',
+      'permission-offline',
+      'permission-patient',
+      'permission-user',
+      'permission-v2',
+      'sso-openid-connect',
+    ],
+  });
 
   const server: FakeSmartServer = {
     url: '',
     authorizeUrl: '',
     tokenUrl: '',
-    smartConfiguration: () => ({
-      issuer: server.url,
-      authorization_endpoint: server.authorizeUrl,
-      token_endpoint: server.tokenUrl,
-      grant_types_supported: ['authorization_code', 'refresh_token'],
-      code_challenge_methods_supported: ['S256'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'],
-      scopes_supported: opts.scopesSupported ?? [
-        'openid',
-        'fhirUser',
-        'launch',
-        'launch/patient',
-        'offline_access',
-        'patient/*.rs',
-        'patient/Observation.c',
-      ],
-      capabilities: opts.capabilities ?? [
-        'launch-ehr',
-        'launch-standalone',
-        'client-public',
-        'client-confidential-symmetric',
-        'client-confidential-asymmetric',
-        'context-ehr-patient',
-        'context-ehr-encounter',
-        'context-standalone-patient',
-        'permission-offline',
-        'permission-patient',
-        'permission-user',
-        'permission-v2',
-        'sso-openid-connect',
-      ],
-    }),
+    smartConfiguration: () => {
+      server.discoveryRequests += 1;
+      return { ...smartConfiguration(), ...server.configOverrides };
+    },
+    configOverrides: {},
+    issParameter: false,
+    idTokenTweaks: {},
+    discoveryRequests: 0,
     context: opts.context,
     expiresIn: opts.expiresIn ?? 3600,
     failRefresh: false,
@@ -150,6 +181,9 @@ export async function startFakeSmartServer(opts: FakeSmartServerOptions): Promis
     if (!q.redirect_uri || !q.state) return reply.code(400).send('missing redirect_uri or state');
     const back = new URL(q.redirect_uri);
     back.searchParams.set('state', q.state);
+    if (server.issParameter && server.callbackIss !== null) {
+      back.searchParams.set('iss', server.callbackIss ?? server.url);
+    }
     const fail = (error: string) => {
       back.searchParams.set('error', error);
       return reply.redirect(back.toString(), 302);
@@ -161,7 +195,13 @@ export async function startFakeSmartServer(opts: FakeSmartServerOptions): Promis
     const code = token();
     const challenge = server.corruptNextChallenge ? s256('not-the-verifier') : q.code_challenge;
     server.corruptNextChallenge = false;
-    codes.set(code, { clientId: q.client_id, redirectUri: q.redirect_uri, challenge, scope: q.scope ?? '' });
+    codes.set(code, {
+      clientId: q.client_id,
+      redirectUri: q.redirect_uri,
+      challenge,
+      scope: q.scope ?? '',
+      nonce: q.nonce,
+    });
     back.searchParams.set('code', code);
     return reply.redirect(back.toString(), 302);
   });
@@ -202,7 +242,7 @@ export async function startFakeSmartServer(opts: FakeSmartServerOptions): Promis
     }
   }
 
-  async function issue(scope: string, withContext: boolean) {
+  async function issue(scope: string, withContext: boolean, nonce?: string) {
     const accessToken = token();
     server.stats.issued.push(accessToken);
     access.set(accessToken, {
@@ -228,18 +268,25 @@ export async function startFakeSmartServer(opts: FakeSmartServerOptions): Promis
       if (server.context.needPatientBanner !== undefined)
         body.need_patient_banner = server.context.needPatientBanner;
       if (/\bopenid\b/.test(scope) && server.context.fhirUser) {
-        body.id_token = await new SignJWT({ fhirUser: server.context.fhirUser })
-          .setProtectedHeader({ alg: 'HS256' })
+        const tweak = server.idTokenTweaks;
+        const theNonce = tweak.nonce ?? nonce;
+        body.id_token = await new SignJWT({
+          fhirUser: server.context.fhirUser,
+          ...(theNonce ? { nonce: theNonce } : {}),
+        })
+          .setProtectedHeader({ alg: 'RS256', kid: 'id-1' })
           .setIssuer(server.url)
-          .setAudience(opts.clientId)
+          .setAudience(tweak.audience ?? opts.clientId)
           .setSubject('nurse-1')
           .setIssuedAt()
           .setExpirationTime('5m')
-          .sign(idTokenKey);
+          .sign(tweak.foreignKey ? foreignKeys.privateKey : idTokenKeys.privateKey);
       }
     }
     return body;
   }
+
+  app.get('/jwks', async () => ({ keys: [publicJwk] }));
 
   app.post('/token', async (request, reply) => {
     const form = (request.body ?? {}) as Record<string, string>;
@@ -258,7 +305,7 @@ export async function startFakeSmartServer(opts: FakeSmartServerOptions): Promis
       if (!form.code_verifier || s256(form.code_verifier) !== rec.challenge) {
         return refuse(reply, 'invalid_grant', 'PKCE code_verifier does not match the code_challenge');
       }
-      return issue(rec.scope, true);
+      return issue(rec.scope, true, rec.nonce);
     }
     if (form.grant_type === 'refresh_token') {
       const rec = refresh.get(form.refresh_token);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
-import { CLIENT_ID, PATIENT_ID, signIn, startTestbed } from './smart-testbed.ts';
+import { CLIENT_ID, PATIENT_ID, sessionHeaders, signIn, startTestbed } from './smart-testbed.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'citecare-smart-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,7 +75,7 @@ describe('SMART confidential clients', () => {
         const res = await tb.app.inject({
           method: 'GET',
           url: '/smart/api/context',
-          headers: { cookie: [...r.jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+          headers: sessionHeaders(r.jar, r.handle),
         });
         assert.equal(res.statusCode, 200, res.body);
         assert.equal(tb.smart.stats.refreshGrants, 1);
@@ -93,10 +93,15 @@ describe('SMART app without OAuth (development open server)', () => {
       const url = `/smart/launch?iss=${encodeURIComponent(tb.fhir.url)}&patient=${PATIENT_ID}`;
       const res = await tb.app.inject({ method: 'GET', url });
       assert.equal(res.statusCode, 303);
-      assert.equal(res.headers.location, '/smart/');
+      const handle = new URL(String(res.headers.location), tb.baseUrl).searchParams.get('session') ?? '';
+      assert.match(String(res.headers.location), /^\/smart\/\?session=[\w-]{16,}$/);
       assert.equal(tb.smart.stats.authorizeRequests.length, 0);
       const cookie = String(res.headers['set-cookie']).split(';')[0];
-      const ctx = await tb.app.inject({ method: 'GET', url: '/smart/api/context', headers: { cookie } });
+      const ctx = await tb.app.inject({
+        method: 'GET',
+        url: '/smart/api/context',
+        headers: { cookie, 'x-citecare-session': handle },
+      });
       assert.equal(ctx.statusCode, 200);
       assert.equal(ctx.json().mode, 'open');
       assert.equal(ctx.json().patient.name, 'Maria Lopez');

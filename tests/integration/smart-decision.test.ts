@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Observation } from '@medplum/fhirtypes';
 import {
-  cookieHeader,
   ENCOUNTER_ID,
   PATIENT_ID,
   pageHeaders,
+  sessionHeaders,
   signIn,
   startTestbed,
   type Testbed,
@@ -20,7 +20,7 @@ async function launched(tb: Testbed) {
   const decide = (payload: object) =>
     tb.app.inject({ method: 'POST', url: '/smart/api/decision', headers, payload });
   const context = () =>
-    tb.app.inject({ method: 'GET', url: '/smart/api/context', headers: { cookie: cookieHeader(r.jar) } });
+    tb.app.inject({ method: 'GET', url: '/smart/api/context', headers: sessionHeaders(r.jar, r.handle) });
   return { ...r, headers, assess, decide, context };
 }
 
@@ -190,14 +190,14 @@ describe('SMART app: assessment and write-back (stub pipeline)', () => {
     const res = await tb.app.inject({
       method: 'GET',
       url: '/smart/api/resource/Observation/hr-3',
-      headers: { cookie: cookieHeader(s.jar) },
+      headers: sessionHeaders(s.jar, s.handle),
     });
     assert.equal(res.statusCode, 200);
     assert.equal(JSON.parse(res.body).valueQuantity.value, 124);
     const missing = await tb.app.inject({
       method: 'GET',
       url: '/smart/api/resource/Observation/nope',
-      headers: { cookie: cookieHeader(s.jar) },
+      headers: sessionHeaders(s.jar, s.handle),
     });
     assert.equal(missing.statusCode, 404);
   });

@@ -31,11 +31,19 @@ describe('SMART app in the full application against the bundled demo FHIR server
     });
     assert.equal(launch.statusCode, 303, launch.body);
     const cookie = String(launch.headers['set-cookie']).split(';')[0];
-    const ctx = (await app.inject({ method: 'GET', url: '/smart/api/context', headers: { cookie } })).json();
+    const handle = new URL(String(launch.headers.location), base).searchParams.get('session') ?? '';
+    const ctx = (
+      await app.inject({
+        method: 'GET',
+        url: '/smart/api/context',
+        headers: { cookie, 'x-citecare-session': handle },
+      })
+    ).json();
     assert.equal(ctx.mode, 'open');
     assert.ok(ctx.patient.name);
     const headers = {
       cookie,
+      'x-citecare-session': handle,
       origin: base,
       'x-csrf-token': ctx.csrfToken,
       'content-type': 'application/json',

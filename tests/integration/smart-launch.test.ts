@@ -3,9 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { startFakeFhirServer } from '../helpers/fake-fhir-server.ts';
 import {
   CLIENT_ID,
-  cookieHeader,
+  latestHandle,
   PATIENT_ID,
   pageHeaders,
+  sessionHeaders,
   signIn,
   startTestbed,
   type Testbed,
@@ -64,9 +65,9 @@ describe('SMART launch (EHR and standalone)', () => {
   it('completes the EHR launch: session cookie (HttpOnly, Lax over http), patient context, no token in the browser', async () => {
     const r = await signIn(tb, `?iss=${encodeURIComponent(tb.fhir.url)}&launch=xyz123`);
     assert.equal(r.callback?.statusCode, 303);
-    assert.equal(r.callback?.headers.location, '/smart/');
+    assert.equal(r.callback?.headers.location, `/smart/?session=${r.handle}`);
     const setCookie = String(r.callback?.headers['set-cookie']);
-    assert.match(setCookie, /citecare_smart=[^;]+;.*HttpOnly/);
+    assert.match(setCookie, new RegExp(`citecare_smart_${r.handle}=[^;]+;.*HttpOnly`));
     assert.match(setCookie, /SameSite=Lax/);
     assert.doesNotMatch(setCookie, /Secure/);
     const ctx = r.context as Record<string, unknown>;
@@ -83,12 +84,12 @@ describe('SMART launch (EHR and standalone)', () => {
     for (const t of tb.smart.stats.issued) assert.ok(!seen.includes(t), 'a token reached the browser');
   });
 
-  it('completes the callback from the state record alone when the launch cookie was blocked (iframe)', async () => {
+  it('in development and test only, completes the callback from the state record alone when no launch cookie came back (iframe)', async () => {
     const r = await signIn(tb, `?iss=${encodeURIComponent(tb.fhir.url)}&launch=xyz123`, {
       dropLaunchCookie: true,
     });
     assert.equal(r.callback?.statusCode, 303);
-    assert.ok(r.jar.get('citecare_smart'));
+    assert.ok(r.jar.get(`citecare_smart_${r.handle}`));
   });
 
   it('rejects a callback with a wrong or replayed state', async () => {
@@ -138,7 +139,7 @@ describe('SMART launch (EHR and standalone)', () => {
       String(r.callback?.body),
       /refused the request: invalid_grant \(PKCE code_verifier does not match/,
     );
-    assert.equal(r.jar.get('citecare_smart'), undefined);
+    assert.equal(latestHandle(r.jar), '');
   });
 
   it('runs a standalone launch against the configured iss, asking for launch/patient', async () => {
@@ -179,7 +180,7 @@ describe('SMART launch (EHR and standalone)', () => {
     const decision = await tb.app.inject({
       method: 'POST',
       url: '/smart/api/decision',
-      headers: { cookie: cookieHeader(r.jar), origin: tb.baseUrl, 'content-type': 'application/json' },
+      headers: { ...sessionHeaders(r.jar, r.handle), origin: tb.baseUrl, 'content-type': 'application/json' },
       payload: { action: 'accept', assessmentId: 'x' },
     });
     assert.equal(decision.statusCode, 403);
@@ -210,7 +211,7 @@ describe('SMART discovery and scopes', () => {
       const r = await signIn(tb, `?iss=${encodeURIComponent(tb.fhir.url)}&launch=q`);
       assert.equal(r.callback?.statusCode, 401);
       assert.match(String(r.callback?.body), /The EHR refused the sign-in: unauthorized_client/);
-      assert.equal(r.jar.get('citecare_smart'), undefined);
+      assert.equal(latestHandle(r.jar), '');
       assert.equal(tb.smart.stats.tokenRequests.length, 0);
     } finally {
       await tb.close();

@@ -51,7 +51,7 @@ describe('SMART session store on Redis (several instances)', () => {
     try {
       const r = await signIn(tb, `?iss=${encodeURIComponent(tb.fhir.url)}&launch=redis`);
       assert.equal(r.callback?.statusCode, 303);
-      const sessionId = r.jar.get('citecare_smart') ?? '';
+      const sessionId = r.jar.get(`citecare_smart_${r.handle}`) ?? '';
       const sealed = await raw.get(`citecare:smart-session:${sessionId}`);
       assert.ok(sealed, 'the session lives in Redis');
       for (const t of tb.smart.stats.issued) assert.ok(!sealed.includes(t));

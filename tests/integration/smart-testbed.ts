@@ -3,7 +3,8 @@
 // or a stub pipeline with an in-memory audit store.
 import { createServer } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { smartAppPlugin } from '../../smart-app/plugin.ts';
+import { type SmartAppPluginOptions, smartAppPlugin } from '../../smart-app/plugin.ts';
+import { SESSION_COOKIE_PREFIX } from '../../smart-app/session.ts';
 import type { AuditRecordInput, FeedbackInput } from '../../src/audit/types.ts';
 import { type Config, testConfig } from '../../src/config.ts';
 import type { Advisor } from '../../src/llm/types.ts';
@@ -55,6 +56,10 @@ export interface TestbedOptions {
   metadataOauth?: boolean;
   /** The FHIR double takes no token and is listed in SMART_OPEN_SERVERS (development mode). */
   openFhir?: boolean;
+  /** SMART_ALLOWED_ISSUERS from the FHIR double's URL (default: the URL itself). */
+  allowedIssuers?: (fhirUrl: string) => string;
+  /** Stores handed to the plugin (tests reach into them, e.g. with a controllable clock). */
+  stores?: Pick<SmartAppPluginOptions, 'sessions' | 'launches' | 'pending'>;
 }
 
 export async function freePort(): Promise<number> {
@@ -90,7 +95,7 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
   const config = testConfig({
     PUBLIC_BASE_URL: baseUrl,
     SMART_CLIENT_ID: CLIENT_ID,
-    SMART_ALLOWED_ISSUERS: fhir.url,
+    SMART_ALLOWED_ISSUERS: opts.allowedIssuers ? opts.allowedIssuers(fhir.url) : fhir.url,
     ...(opts.openFhir ? { SMART_OPEN_SERVERS: fhir.url } : {}),
     ...opts.env,
   });
@@ -108,7 +113,7 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
     runtime = stubRuntime(config, feedback, records, pipelineInputs);
   }
   const app = Fastify({ logger: false });
-  await app.register(smartAppPlugin, { prefix: '/smart', runtime });
+  await app.register(smartAppPlugin, { prefix: '/smart', runtime, ...opts.stores });
   if (opts.listen) await app.listen({ host: '127.0.0.1', port });
   else await app.ready();
   return {
@@ -166,10 +171,12 @@ export async function signIn(
     headers: jar.size ? { cookie: cookieHeader(jar) } : {},
   });
   cookieJar([launch.headers['set-cookie']], jar);
-  if (launch.statusCode !== 302) return { launch, jar };
+  if (launch.statusCode !== 302) return { launch, jar, csrf: '', handle: '' };
   const authorize = await fetch(String(launch.headers.location), { redirect: 'manual' });
   const back = new URL(String(authorize.headers.get('location')));
-  if (opts.dropLaunchCookie) jar.delete('citecare_smart_launch');
+  if (opts.dropLaunchCookie) {
+    for (const name of [...jar.keys()]) if (name.startsWith('citecare_launch_')) jar.delete(name);
+  }
   const callback = await tb.app.inject({
     method: 'GET',
     url: `${back.pathname}${back.search}`,
@@ -178,11 +185,13 @@ export async function signIn(
   cookieJar([callback.headers['set-cookie']], jar);
   let csrf = '';
   let context: Record<string, unknown> | undefined;
+  let handle = '';
   if (callback.statusCode === 303) {
+    handle = new URL(String(callback.headers.location), tb.baseUrl).searchParams.get('session') ?? '';
     const res = await tb.app.inject({
       method: 'GET',
       url: '/smart/api/context',
-      headers: { cookie: cookieHeader(jar) },
+      headers: sessionHeaders(jar, handle),
     });
     context = res.json();
     csrf = String(context?.csrfToken ?? '');
@@ -195,12 +204,30 @@ export async function signIn(
     jar,
     csrf,
     context,
+    handle,
   };
 }
 
-/** Headers for a state-changing API call from the page. */
-export const pageHeaders = (tb: Testbed, jar: Map<string, string>, csrf: string) => ({
+/** The handle of the newest session cookie in the jar (the launch a test made last). */
+export function latestHandle(jar: Map<string, string>): string {
+  const names = [...jar.keys()].filter((n) => n.startsWith(SESSION_COOKIE_PREFIX));
+  return (names.at(-1) ?? '').slice(SESSION_COOKIE_PREFIX.length);
+}
+
+/** Headers for a read from the page: the cookies and the page's session handle. */
+export const sessionHeaders = (jar: Map<string, string>, handle = latestHandle(jar)) => ({
   cookie: cookieHeader(jar),
+  'x-citecare-session': handle,
+});
+
+/** Headers for a state-changing API call from the page. */
+export const pageHeaders = (
+  tb: Testbed,
+  jar: Map<string, string>,
+  csrf: string,
+  handle = latestHandle(jar),
+) => ({
+  ...sessionHeaders(jar, handle),
   origin: tb.baseUrl,
   'x-csrf-token': csrf,
   'content-type': 'application/json',

@@ -70,8 +70,12 @@ export class PostgresAuditStore extends SqlAuditReader implements AuditDatabase 
       statement_timeout: options.statementTimeoutMs ?? 10_000,
       types,
     });
-    // An idle client losing its server must not crash the process; the next query reports it.
+    // A client losing its server (restart, failover, pg_terminate_backend) must not crash the
+    // process, idle or checked out: the query in flight, or the next one, reports the failure.
     pool.on('error', () => {});
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     const store = new PostgresAuditStore(pool);
     try {
       await store.migrate();

@@ -15,6 +15,7 @@ describe('PostgreSQL audit migrations', () => {
   it('are not cut short by the statement timeout meant for hook-time writes', async () => {
     const db = await createThrowawayDatabase('citecare_audit');
     const blocker = new pg.Client({ connectionString: db.url });
+    blocker.on('error', () => {});
     await blocker.connect();
     try {
       // Another instance migrating: hold the migration lock longer than the statement timeout.

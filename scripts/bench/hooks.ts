@@ -5,15 +5,18 @@
 // CDS_AUTH is disabled for the run: signing a JWT per request would measure the load generator.
 // The audit trail is a real SQLite file (WAL) in a temporary directory: every hook call writes its record.
 // Usage: node --import tsx scripts/bench/hooks.ts [--duration 5] [--bundle FILE]
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Bundle, Observation, Resource } from '@medplum/fhirtypes';
+import type { Observation, Resource } from '@medplum/fhirtypes';
 import autocannon from 'autocannon';
-import { CDS_SERVICES } from '../../cds-hooks/index.ts';
+import { patientView } from '../../cds-hooks/patient-view.ts';
 import { fixedClock } from '../../src/clinical/clock.ts';
 import { loadConfig } from '../../src/config.ts';
+import { readBundleFile } from '../../src/fhir/bundle-file.ts';
+import { createMemoryGateway } from '../../src/fhir/memory-gateway.ts';
+import { fillPrefetch } from '../../src/fhir/patient-queries.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { createRuntime } from '../../src/server/runtime.ts';
 import { SYNTHEA_DIR } from '../../tests/helpers/shared-data.ts';
@@ -31,42 +34,12 @@ function largestSynthea(): string {
   return join(SYNTHEA_DIR, files[0]!);
 }
 
-const searchset = (resources: Resource[]): Bundle => ({
-  resourceType: 'Bundle',
-  type: 'searchset',
-  total: resources.length,
-  entry: resources.map((resource) => ({ resource })),
-});
-
-const hasCategory = (o: Observation, code: string) =>
-  o.category?.some((c) => c.coding?.some((x) => x.code === code));
-const newestFirst = (a: Observation, b: Observation) =>
-  (b.effectiveDateTime ?? '').localeCompare(a.effectiveDateTime ?? '');
-
-/** What an EHR would send for the patient-view prefetch templates (PATIENT_QUERIES). */
-function prefetchFor(resources: Resource[]): Record<string, Resource | null> {
-  const of = <T extends Resource>(type: string) => resources.filter((r): r is T => r.resourceType === type);
-  const obs = of<Observation>('Observation');
-  const active = (r: Resource) => (r as { status?: string }).status === 'active';
-  return {
-    patient: of('Patient')[0] ?? null,
-    conditions: searchset(of('Condition')),
-    medications: searchset(of('MedicationRequest').filter(active)),
-    allergies: searchset(of('AllergyIntolerance')),
-    vitals: searchset(
-      obs
-        .filter((o) => hasCategory(o, 'vital-signs'))
-        .sort(newestFirst)
-        .slice(0, 200),
-    ),
-    labs: searchset(
-      obs
-        .filter((o) => hasCategory(o, 'laboratory'))
-        .sort(newestFirst)
-        .slice(0, 200),
-    ),
-    notes: searchset(of('DocumentReference').slice(0, 5)),
-  };
+/** What an EHR would send for the service's own prefetch templates, answered from the bundle. */
+function prefetchFor(resources: Resource[], patientId: string): Promise<Record<string, Resource | null>> {
+  const gateway = createMemoryGateway(resources);
+  return fillPrefetch(patientView.descriptor.prefetch, { patientId, userId: 'Practitioner/bench' }, (rel) =>
+    gateway.query(rel),
+  );
 }
 
 interface Run {
@@ -151,8 +124,8 @@ async function sideBySide(
 
 async function main(): Promise<number> {
   const file = values.bundle ?? largestSynthea();
-  const bundle = JSON.parse(readFileSync(file, 'utf8')) as Bundle;
-  const resources = (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+  // The project's Bundle reader: transaction urn:uuid references become Type/id, as a server stores them.
+  const { resources } = await readBundleFile(file);
   const patient = resources.find((r) => r.resourceType === 'Patient')!;
   // "Now" = one hour after the newest observation, so the latest vitals count as current.
   const newest = resources
@@ -176,7 +149,6 @@ async function main(): Promise<number> {
     cdsClients: [],
     clock: fixedClock(new Date(newest + 3_600_000).toISOString()),
   });
-  const service = CDS_SERVICES.find((s) => s.descriptor.id === 'citecare-patient-view')!;
   const fixedCard = {
     cards: [
       { uuid: crypto.randomUUID(), summary: 'Fixed card', indicator: 'info', source: { label: 'bench' } },
@@ -206,9 +178,9 @@ async function main(): Promise<number> {
     hook: 'patient-view',
     hookInstance: crypto.randomUUID(),
     context: { userId: 'Practitioner/bench', patientId: patient.id },
-    prefetch: prefetchFor(resources),
+    prefetch: await prefetchFor(resources, patient.id!),
   });
-  const hookUrl = `${base}/cds-services/${service.descriptor.id}`;
+  const hookUrl = `${base}/cds-services/${patientView.descriptor.id}`;
   const bareUrl = `${base}/bench/bare`;
   try {
     const probe = await fetch(hookUrl, {

@@ -11,13 +11,13 @@ import {
   type DiscoveredService,
   fetchDiscovery,
   fhirGet,
-  fillPrefetch,
   hookContext,
   ServiceRefusedError,
   ServiceUnreachableError,
   type TokenSource,
 } from '../demo/cds-client.ts';
 import { DEMO_PATIENTS } from '../demo/demo-patients.ts';
+import { fillPrefetch } from '../fhir/patient-queries.ts';
 import { type DemoClient, loadOrCreateDemoClient } from '../server/demo-client.ts';
 import { type CliIo, UsageError } from './io.ts';
 

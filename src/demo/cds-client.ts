@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { z } from 'zod';
-import { fillTemplate } from '../fhir/patient-queries.ts';
 
 export const discoverySchema = z.object({
   services: z.array(
@@ -98,22 +97,6 @@ export function hookContext(hook: string, input: HookContextInput): Record<strin
     if (hook === 'order-select') base.selections = drafts.map((r) => `${r.resourceType}/${r.id}`);
   }
   return base;
-}
-
-/** Fills every template whose tokens the context can satisfy; others are left out, as the spec asks. */
-export async function fillPrefetch(
-  templates: Record<string, string>,
-  context: Record<string, unknown>,
-  get: (relative: string) => Promise<Resource | null>,
-): Promise<Record<string, Resource | null>> {
-  const out: Record<string, Resource | null> = {};
-  await Promise.all(
-    Object.entries(templates).map(async ([key, template]) => {
-      const relative = fillTemplate(template, context);
-      if (relative !== null) out[key] = await get(relative);
-    }),
-  );
-  return out;
 }
 
 export interface HookCall {

@@ -1,6 +1,7 @@
 // An in-memory FhirGateway over a list of resources: for tests and `citecare assess`.
 // Search understands the parameters CiteCare's own queries use (patient/subject, category,
-// status, clinical-status); other parameters are ignored, as a lenient server would.
+// status, clinical-status, and _sort=-date with _count); other parameters are ignored, as a lenient
+// server would.
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { bundleResources, type FhirGateway, parseRelativeUrl } from './gateway.ts';
 
@@ -17,6 +18,11 @@ function codesOf(x: unknown): string[] {
   return list.flatMap((cc) =>
     ((cc as { coding?: Array<{ code?: string }> }).coding ?? []).map((c) => c.code ?? ''),
   );
+}
+
+function dateOf(r: AnyResource): string {
+  const period = r.effectivePeriod as { start?: string } | undefined;
+  return String(r.effectiveDateTime ?? period?.start ?? r.date ?? r.authoredOn ?? r.recordedDate ?? '');
 }
 
 function matches(r: AnyResource, params: Record<string, string>): boolean {
@@ -57,7 +63,11 @@ export function createMemoryGateway(resources: Resource[]): FhirGateway & { crea
       return all.find((r) => r.resourceType === type && r.id === id) ?? null;
     },
     async search(type: string, params: Record<string, string>) {
-      return all.filter((r) => r.resourceType === type && matches(r, params));
+      const found = all.filter((r) => r.resourceType === type && matches(r, params));
+      // `_sort=-date` and `_count` as CiteCare's own queries use them (newest first, capped).
+      if (params._sort === '-date') found.sort((a, b) => dateOf(b).localeCompare(dateOf(a)));
+      const count = Number(params._count);
+      return Number.isInteger(count) && count > 0 ? found.slice(0, count) : found;
     },
     async query(relativeUrl: string) {
       const { type, id, params } = parseRelativeUrl(relativeUrl);

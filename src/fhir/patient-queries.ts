@@ -1,6 +1,7 @@
 // The FHIR queries CiteCare needs about one patient, written once as prefetch templates.
 // CDS services advertise a subset as their prefetch; the SMART app and the fallback fetcher
 // run the same templates, so prefetched and fetched data are always equivalent.
+import type { Resource } from '@medplum/fhirtypes';
 export const PATIENT_QUERIES = {
   patient: 'Patient/{{context.patientId}}',
   encounter: 'Encounter/{{context.encounterId}}',
@@ -51,4 +52,23 @@ export function fillTemplate(template: string, context: Record<string, unknown>)
     return encodeURIComponent(String(value));
   });
   return missing ? null : out;
+}
+
+/**
+ * What a CDS client sends as prefetch: every template whose tokens the context can satisfy, run
+ * through `get`; others are left out, as the spec asks. (The demo client and the benchmark use it.)
+ */
+export async function fillPrefetch(
+  templates: Record<string, string>,
+  context: Record<string, unknown>,
+  get: (relative: string) => Promise<Resource | null>,
+): Promise<Record<string, Resource | null>> {
+  const out: Record<string, Resource | null> = {};
+  await Promise.all(
+    Object.entries(templates).map(async ([key, template]) => {
+      const relative = fillTemplate(template, context);
+      if (relative !== null) out[key] = await get(relative);
+    }),
+  );
+  return out;
 }

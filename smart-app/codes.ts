@@ -1,6 +1,8 @@
-// Code systems the SMART app writes. Kept in one place so the write-back and its tests agree.
+// What the SMART app writes, built from the project's one code table (src/clinical/codes.ts) so the
+// write-back and its tests agree.
+import { LOINC, SYSTEM } from '../src/clinical/codes.ts';
 
-export const LOINC_SYSTEM = 'http://loinc.org' as const;
+export const LOINC_SYSTEM = SYSTEM.loinc;
 
 /**
  * The acuity assessment the nurse confirms. LOINC has no ESI-specific code (clinical-sources §4.1), so
@@ -8,7 +10,7 @@ export const LOINC_SYSTEM = 'http://loinc.org' as const;
  */
 export const ACUITY_CODE = {
   system: LOINC_SYSTEM,
-  code: '11283-9',
+  code: LOINC.acuityAssessment,
   display: 'Acuity assessment at First encounter',
 } as const;
 
@@ -16,7 +18,7 @@ export const ACUITY_CODE = {
 export const ESI_LEVEL_SYSTEM = 'urn:citecare:esi' as const;
 
 export const OBSERVATION_CATEGORY = {
-  system: 'http://terminology.hl7.org/CodeSystem/observation-category',
+  system: SYSTEM.observationCategory,
   survey: 'survey',
 } as const;
 

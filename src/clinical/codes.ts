@@ -15,6 +15,8 @@ export const SYSTEM = {
 } as const;
 
 export const LOINC = {
+  /** Acuity assessment at first encounter: carries the ESI level (no ESI-specific LOINC exists, §4.1). */
+  acuityAssessment: '11283-9',
   heartRate: '8867-4',
   heartRateOximetry: '8889-8',
   respiratoryRate: '9279-1',

@@ -2,14 +2,16 @@
 // schema is the contract: a bad file is rejected with its name and the offending field.
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { SYSTEM } from '../clinical/codes.ts';
 import { isTopic } from '../clinical/topics.ts';
 
 /** Code systems a guideline document may declare in `codes` (FHIR system URIs). */
+/** The code systems a guideline's `codes` may use: a subset of the project's one code table. */
 export const GUIDELINE_CODE_SYSTEMS = {
-  snomed: 'http://snomed.info/sct',
-  icd10cm: 'http://hl7.org/fhir/sid/icd-10-cm',
-  loinc: 'http://loinc.org',
-  rxnorm: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+  snomed: SYSTEM.snomed,
+  icd10cm: SYSTEM.icd10cm,
+  loinc: SYSTEM.loinc,
+  rxnorm: SYSTEM.rxnorm,
 } as const;
 
 const allowedSystems: readonly string[] = Object.values(GUIDELINE_CODE_SYSTEMS);

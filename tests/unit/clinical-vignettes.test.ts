@@ -1,44 +1,12 @@
 // Every hand-written vignette in tests/fixtures/vignettes/manifest.json: expected triage floor, NEWS2 and
 // qSOFA totals (or null), finding ids, and that every cited Type/id exists in the input.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { Resource } from '@medplum/fhirtypes';
 import { assess } from '../../src/clinical/assess.ts';
-import { buildSnapshot } from '../../src/clinical/snapshot.ts';
 import type { Assessment, Score, Series } from '../../src/clinical/types.ts';
-import { readBundleFile } from '../../src/fhir/bundle-file.ts';
+import { type ManifestEntry, readManifest, vignetteSnapshot } from '../fixtures/vignettes/manifest.ts';
 
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'vignettes');
-
-interface ManifestEntry {
-  file: string;
-  description: string;
-  at: string;
-  chiefComplaint?: string;
-  draftOrders: string[];
-  expected: {
-    floorLevel: 1 | 2 | null;
-    level: number;
-    news2: number | null;
-    qsofa: number | null;
-    findings: string[];
-    sirs?: number | null;
-    cha2ds2vasc?: number | null;
-    egfrRounded?: number | null;
-    triageRules?: string[];
-    warnings?: string[];
-    latest?: Record<string, number>;
-    unusable?: string[];
-    pregnant?: boolean;
-    tentativeConditions?: number;
-  };
-}
-
-const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as {
-  vignettes: ManifestEntry[];
-};
+const manifest = { vignettes: readManifest() };
 
 /** Every Type/id an assessment cites. */
 function citedRefs(a: Assessment): string[] {
@@ -54,13 +22,7 @@ function citedRefs(a: Assessment): string[] {
 }
 
 async function run(v: ManifestEntry) {
-  const { resources } = await readBundleFile(join(DIR, v.file));
-  const drafts = new Set(v.draftOrders);
-  const isDraft = (r: Resource) => drafts.has(`${r.resourceType}/${r.id}`);
-  const snapshot = buildSnapshot(
-    resources.filter((r) => !isDraft(r)),
-    { at: new Date(v.at), chiefComplaint: v.chiefComplaint, draftOrders: resources.filter(isDraft) },
-  );
+  const { resources, snapshot } = await vignetteSnapshot(v);
   return { resources, snapshot, assessment: assess(snapshot) };
 }
 

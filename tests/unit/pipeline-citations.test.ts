@@ -2,35 +2,21 @@
 // vignette per finding (and per variant whose advice differs) goes through assess and the pipeline's
 // retrieval with the bundled corpus, and the cited chunk id must be the one listed here.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { Resource } from '@medplum/fhirtypes';
 import { assess } from '../../src/clinical/assess.ts';
 import { FINDING_IDS } from '../../src/clinical/rules/index.ts';
-import { buildSnapshot } from '../../src/clinical/snapshot.ts';
 import type { ClinicalSnapshot } from '../../src/clinical/types.ts';
 import { testConfig } from '../../src/config.ts';
-import { readBundleFile } from '../../src/fhir/bundle-file.ts';
 import {
   createGuidelineIndex,
   guidelineIndexOptions,
   type LoadedGuidelineIndex,
 } from '../../src/guidelines/create-guideline-index.ts';
 import { type RetrievalResult, retrieveForAssessment } from '../../src/pipeline/retrieve.ts';
+import { readManifest, vignetteSnapshot } from '../fixtures/vignettes/manifest.ts';
 import { AT, snapshot } from './clinical-test-helpers.ts';
 
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'vignettes');
-
-interface ManifestEntry {
-  file: string;
-  at: string;
-  chiefComplaint?: string;
-  draftOrders: string[];
-}
-const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as {
-  vignettes: ManifestEntry[];
-};
+const manifest = { vignettes: readManifest() };
 
 /** Vignette → finding id → the chunk id its first citation must have. */
 const EXPECTED: Record<string, Record<string, string>> = {
@@ -151,13 +137,7 @@ let index: LoadedGuidelineIndex;
 async function retrieve(file: string): Promise<RetrievalResult> {
   const v = manifest.vignettes.find((x) => x.file === file);
   assert.ok(v, `${file} is in the manifest`);
-  const { resources } = await readBundleFile(join(DIR, v.file));
-  const drafts = new Set(v.draftOrders);
-  const isDraft = (r: Resource) => drafts.has(`${r.resourceType}/${r.id}`);
-  const snapshot = buildSnapshot(
-    resources.filter((r) => !isDraft(r)),
-    { at: new Date(v.at), chiefComplaint: v.chiefComplaint, draftOrders: resources.filter(isDraft) },
-  );
+  const { snapshot } = await vignetteSnapshot(v);
   return retrieveForAssessment(index, snapshot, assess(snapshot), undefined);
 }
 

@@ -111,27 +111,21 @@ export class PostgresAuditStore extends SqlAuditReader implements AuditDatabase 
   }
 
   protected async snapshot<T>(fn: (q: ReadQuery) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      // REPEATABLE READ: every query sees the database as of the first one, whatever commits meanwhile.
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const q: ReadQuery = async <R>(sql: string, params: unknown[] = []) =>
-        (await client.query(numberPlaceholders(sql), params)).rows as R[];
-      const result = await fn(q);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    // REPEATABLE READ: every query sees the database as of the first one, whatever commits meanwhile.
+    return this.transaction(
+      (client) =>
+        fn(
+          async <R>(sql: string, params: unknown[] = []) =>
+            (await client.query(numberPlaceholders(sql), params)).rows as R[],
+        ),
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    );
   }
 
-  private async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  private async transaction<T>(fn: (tx: Tx) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await fn(client);
       await client.query('COMMIT');
       return result;

@@ -37,8 +37,11 @@ export class Health {
 
 export interface Runtime {
   config: Config;
-  /** Where adapters report degradations (embedding endpoint down…); serve.ts points it at the log. */
-  warn: (message: string) => void;
+  /**
+   * Sends adapters' degradation warnings (embedding endpoint down…) to `sink`, replaying those
+   * raised before a logger existed. serve.ts points it at the log.
+   */
+  onWarning(sink: (message: string) => void): void;
   clock: Clock;
   guidelines: GuidelineIndex;
   advisor: Advisor;
@@ -61,12 +64,14 @@ export function trustsDemoClient(config: Config): boolean {
 
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const clock = overrides.clock ?? systemClock;
-  // Warnings before the logger exists are kept and replayed once serve.ts sets `warn`.
+  // Warnings before the logger exists are kept and replayed once serve.ts sets a sink.
   const early: string[] = [];
-  const runtimeRef: { warn: (m: string) => void } = { warn: (m) => early.push(m) };
+  let warn = (m: string) => {
+    early.push(m);
+  };
   const guidelines =
     overrides.guidelines ??
-    (await createGuidelineIndex(guidelineIndexOptions(config, { onWarning: (m) => runtimeRef.warn(m) })));
+    (await createGuidelineIndex(guidelineIndexOptions(config, { onWarning: (m) => warn(m) })));
   const advisor = overrides.advisor ?? createAdvisor(config);
   const audit = overrides.audit ?? (await openAuditStore(config.AUDIT_DATABASE_URL));
   const cdsClients = overrides.cdsClients ?? (await loadCdsClients(config.CDS_CLIENTS_FILE));
@@ -88,11 +93,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
 
   const runtime: Runtime = {
     config,
-    get warn() {
-      return runtimeRef.warn;
-    },
-    set warn(sink: (message: string) => void) {
-      runtimeRef.warn = sink;
+    onWarning(sink) {
+      warn = sink;
       for (const m of early.splice(0)) sink(m);
     },
     clock,

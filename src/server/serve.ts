@@ -9,7 +9,7 @@ import { createRuntime } from './runtime.ts';
 export async function serve(config: Config): Promise<FastifyInstance> {
   const runtime = await createRuntime(config);
   const app = await buildApp(runtime, { plugins: standardPlugins(config) });
-  runtime.warn = (message) => app.log.warn(message);
+  runtime.onWarning((message) => app.log.warn(message));
   if (config.CDS_AUTH === 'disabled') {
     app.log.warn(
       'CDS_AUTH=disabled: CDS Hooks calls are NOT authenticated. Development only; never expose this server.',

@@ -87,15 +87,8 @@ export interface AssessmentView {
     evidence: string[];
     citations: Citation[];
   }>;
-  passages: Array<{
-    chunkId: string;
-    title: string;
-    issuer: string;
-    year: number;
-    url: string;
-    section: string;
-    quote: string;
-  }>;
+  /** The cited passages, in the project's one citation shape. */
+  passages: Citation[];
   summary: {
     statements: Array<{ text: string; evidence: string[]; source: 'model' | 'rules' }>;
     facts: Array<{ kind: string; text: string; source: string }>;

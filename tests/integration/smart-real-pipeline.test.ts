@@ -11,6 +11,23 @@ describe('SMART app with the real runtime (pipeline, guideline index, SQLite aud
   });
   after(() => tb.close());
 
+  it('shows no assessment when its audit record cannot be written (invariant 5)', async () => {
+    const r = await signIn(tb, `?iss=${encodeURIComponent(tb.fhir.url)}&launch=audit-down`);
+    const headers = pageHeaders(tb, r.jar, r.csrf ?? '');
+    const append = tb.runtime.audit.append.bind(tb.runtime.audit);
+    tb.runtime.audit.append = async () => {
+      throw new Error('disk full');
+    };
+    try {
+      const res = await tb.app.inject({ method: 'POST', url: '/smart/api/assess', headers, payload: {} });
+      assert.equal(res.statusCode, 503);
+      assert.match(res.body, /audit/);
+      assert.doesNotMatch(res.body, /news2|triage/i, 'no scores or level leave without their record');
+    } finally {
+      tb.runtime.audit.append = append;
+    }
+  });
+
   it('assesses the launched patient, records the audit trail and links the nurse decision to it', async () => {
     const r = await signIn(tb, `?iss=${encodeURIComponent(tb.fhir.url)}&launch=real`);
     assert.equal(r.callback?.statusCode, 303);

@@ -7,6 +7,8 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { z } from 'zod';
 
 export const VIGNETTES_DIR = fileURLToPath(new URL('../../eval/vignettes/', import.meta.url));
+/** The holdout set: written before the rules it checks, never edited to make a rule pass. */
+export const HOLDOUT_DIR = fileURLToPath(new URL('../../eval/vignettes/holdout/', import.meta.url));
 
 const level = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]);
 

@@ -193,10 +193,12 @@ function deniedBefore(words: readonly string[]): boolean {
 function statusOf(tokens: readonly string[], start: number, end: number): MentionStatus {
   let from = start;
   while (from > 0 && !BOUNDARY.has(tokens[from - 1]!) && start - from < WINDOW_BEFORE) from--;
-  let to = end;
-  while (to < tokens.length && !BOUNDARY.has(tokens[to]!) && to - end < WINDOW_AFTER) to++;
+  // "chest pain: denied" — a colon right after the mention introduces its answer, not a new clause.
+  const answerAt = tokens[end] === ':' ? end + 1 : end;
+  let to = answerAt;
+  while (to < tokens.length && !BOUNDARY.has(tokens[to]!) && to - answerAt < WINDOW_AFTER) to++;
   const before = tokens.slice(from, start);
-  const after = tokens.slice(end, to);
+  const after = tokens.slice(answerAt, to);
   if (deniedBefore(before) || hasPhrase(after, NEGATION_AFTER)) return 'negated';
   if (hasPhrase(before, HISTORY_BEFORE) || hasPhrase(after, HISTORY_AFTER) || after.some((w) => YEAR.test(w)))
     return 'historical';

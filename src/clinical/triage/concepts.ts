@@ -106,7 +106,7 @@ export const CONCEPT_PHRASES = {
   ],
   'homicidal-or-violent': [
     'homicid*',
-    'kill* someone|somebody|people|wife|husband|partner|family|neighbour',
+    'kill* .. someone|somebody|people|wife|husband|partner|family|neighbour|boss',
     'hurt* someone|somebody|others|people',
     'harm* others|someone',
     'threat* to kill',

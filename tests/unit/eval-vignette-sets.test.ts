@@ -2,12 +2,13 @@
 // immunocompromise, code variants and low-risk controls; the vignette schema's own checks; and that
 // every generated vignette is exactly what its spec builds (so a file cannot be edited on its own).
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { renderVignette, SETS } from '../../scripts/vignettes/build.ts';
 import { news2Of, qsofaOf, type VignetteSpec } from '../../scripts/vignettes/builder.ts';
-import { loadVignetteSets, type Vignette, vignetteSchema } from '../../src/demo/vignettes.ts';
+import { HOLDOUT_DIR, loadVignetteSets, type Vignette, vignetteSchema } from '../../src/demo/vignettes.ts';
 
 /** Every row of clinical-sources §1.5.1, by the tag prefixes that mark a vignette for it. */
 const B_ROWS: Record<string, string[]> = {
@@ -204,5 +205,19 @@ describe('the vignette builder', () => {
     const s = { ...spec({ rr: 16, spo2: 98, sbp: 120, hr: 95, acvpu: 'A', temp: 37 }) };
     s.ref = { ...s.ref, news2: 0, qsofa: 0 };
     assert.throws(() => renderVignette(s, SETS[0]!.opts), /hand-written NEWS2 0 but the table gives 1/);
+  });
+});
+
+describe('the holdout set', () => {
+  // The holdout cases as committed before the issue 11 rule changes. A case may be corrected only for a
+  // demonstrable clinical or reference error, with the error and its source in the commit message
+  // (eval/vignettes/holdout/README.md); then, and only then, this hash is updated in the same commit.
+  const COMMITTED = '6c7256db81dd1be07a04d74bbe7359a658dd05b40ff307164d6277426821dc8c';
+
+  it('is unchanged since it was committed', async () => {
+    const h = createHash('sha256');
+    const files = (await readdir(HOLDOUT_DIR)).filter((f) => f.endsWith('.json')).sort();
+    for (const f of files) h.update(`${f}\n${await readFile(join(HOLDOUT_DIR, f), 'utf8')}\n`);
+    assert.equal(h.digest('hex'), COMMITTED, 'a holdout case was added, removed or edited');
   });
 });

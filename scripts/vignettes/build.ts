@@ -8,8 +8,14 @@ import { parseArgs } from 'node:util';
 import { HOLDOUT_DIR, VIGNETTES_DIR } from '../../src/demo/vignettes.ts';
 import { type BuildOptions, buildVignette, type VignetteSpec } from './builder.ts';
 import { HOLDOUT_SPECS } from './specs/holdout.ts';
+import { MAIN_SPECS } from './specs/main.ts';
 
 export const SETS: { dir: string; specs: VignetteSpec[]; opts: BuildOptions }[] = [
+  {
+    dir: VIGNETTES_DIR,
+    specs: MAIN_SPECS,
+    opts: { at: '2025-03-01T10:00:00Z', prefix: 'vig', family: 'Vignette' },
+  },
   {
     dir: HOLDOUT_DIR,
     specs: HOLDOUT_SPECS,

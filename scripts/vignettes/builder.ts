@@ -48,7 +48,14 @@ export interface VignetteSpec {
   vitals: Vitals;
   as?: ChartedAs;
   conditions?: { snomed?: string; display: string; onset?: string; status?: 'active' | 'resolved' }[];
-  meds?: { rxnorm: string; display: string; date: string; kind?: 'request' | 'statement' }[];
+  meds?: {
+    rxnorm: string;
+    display: string;
+    date: string;
+    kind?: 'request' | 'statement';
+    /** Default active; completed (statement) or stopped (request) for a past course. */
+    status?: 'active' | 'completed' | 'stopped';
+  }[];
   /** Pregnancy charted as a Condition (77386006), a pregnancy-status Observation (82810-3), or both. */
   pregnancy?: { via: 'condition' | 'observation' | 'both'; weeks?: number };
   notes?: string[];
@@ -487,7 +494,7 @@ export function buildVignette(spec: VignetteSpec, opts: BuildOptions) {
         ? {
             resourceType: 'MedicationStatement',
             id: `${pid}-med${i + 1}`,
-            status: 'active',
+            status: m.status ?? 'active',
             medicationCodeableConcept: concept,
             subject,
             effectiveDateTime: date,
@@ -496,7 +503,7 @@ export function buildVignette(spec: VignetteSpec, opts: BuildOptions) {
         : {
             resourceType: 'MedicationRequest',
             id: `${pid}-med${i + 1}`,
-            status: 'active',
+            status: m.status ?? 'active',
             intent: 'order',
             medicationCodeableConcept: concept,
             subject,

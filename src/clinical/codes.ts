@@ -264,26 +264,11 @@ export const GCS_ANSWER_POINTS: Readonly<Record<string, number>> = {
 };
 
 /**
- * Vital-sign codes CiteCare knows and does not score (body size, percentiles, a vital-signs panel
- * header, mean arterial pressure, skin temperature, a possibly venous saturation): no "not understood"
- * warning for them.
+ * Vital-sign panel headers whose members are read one by one: no "not understood" warning for the
+ * header itself. Every other vital-sign code CiteCare does not read (mean arterial pressure, BMI, head
+ * circumference, skin temperature) is reported, never dropped silently.
  */
-export const LOINC_KNOWN_UNSCORED: readonly string[] = [
-  '39156-5',
-  '59576-9',
-  '77606-2',
-  '8289-1',
-  '9843-4',
-  '8287-5',
-  '3141-9',
-  '8335-2',
-  '8306-3',
-  '85353-1',
-  '8716-3',
-  '8478-0',
-  '39106-0',
-  '20564-1',
-];
+export const LOINC_KNOWN_UNSCORED: readonly string[] = ['85353-1', '8716-3'];
 
 /** SNOMED CT codes the triage rules read (§1.5.1, §4.4; others from the SNOMED browser [secondary]). */
 export const TRIAGE_SNOMED = {

@@ -213,12 +213,22 @@ describe('vital signs CiteCare cannot read', () => {
     );
   });
 
-  test('known codes that are not scored (BMI) and stale unknown ones give no warning', () => {
-    const bmi = { ...unknown, id: 'bmi', code: { coding: [{ system: LOINC, code: '39156-5' }] } } as Resource;
+  test('a code that is not scored (mean BP) is reported too; a stale one and a read panel are not', () => {
+    const map = { ...unknown, id: 'map', code: { coding: [{ system: LOINC, code: '8478-0' }] } } as Resource;
     const old = { ...unknown, id: 'old', effectiveDateTime: ago(60 * 24 * 30) } as Resource;
-    const { s } = run([bmi, old]);
-    assert.equal(s.notUnderstood, undefined);
-    assert.ok(!s.warnings.some((w) => /not understood/.test(w)));
+    const panel = {
+      ...unknown,
+      id: 'panel',
+      code: { coding: [{ system: LOINC, code: '99998-1' }] },
+      component: [
+        { code: { coding: [{ system: LOINC, code: '8867-4' }] }, valueQuantity: { value: 80, unit: '/min' } },
+      ],
+    } as Resource;
+    const { s } = run([map, old, panel]);
+    assert.deepEqual(
+      s.notUnderstood?.map((n) => n.code),
+      ['8478-0'],
+    );
   });
 });
 

@@ -66,6 +66,15 @@ describe('concepts from lay wording and abbreviations', () => {
     ['vomiting blood', 'upper-gi-bleed'],
     ['bleach splashed in eye', 'chemical-eye'],
     ['missed dialysis on Friday', 'missed-dialysis'],
+    ['stomache pain all day', 'abdominal-pain'],
+    ['heavy feeling in the middle of my chest', 'chest-pain'],
+    ['pain on the left side of my pelvis', 'lower-abdominal-pain'],
+    ["took a whole strip of her mum's tablets", 'overdose'],
+    ['swallowed button batt', 'button-battery'],
+    ['little finger caught in a door, ?#', 'limb-injury'],
+    ['went over on ankle at netball', 'limb-injury'],
+    ['baby not feeding, sunken fontanelle', 'dehydration-severe'],
+    ['HD pt, missed session Friday', 'missed-session'],
   ];
   for (const [text, concept] of cases) test(`"${text}" → ${concept}`, () => assert.ok(has(text, concept)));
 });

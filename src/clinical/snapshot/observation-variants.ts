@@ -116,7 +116,6 @@ const KNOWN: ReadonlySet<string> = new Set([
   ...LOINC_KNOWN_UNSCORED,
   LOINC_VARIANT.deliveryDateEstimated,
   LOINC.pregnancyStatus,
-  LOINC.skinTemperature,
 ]);
 
 function isVitalSign(o: Observation): boolean {
@@ -136,10 +135,10 @@ type NotUnderstood = NonNullable<ClinicalSnapshot['notUnderstood']>[number];
 export function notUnderstood(o: Observation, source: ResourceRef): NotUnderstood | undefined {
   if (!isVitalSign(o)) return undefined;
   const codings = o.code?.coding ?? [];
-  if (
-    codings.some((c) => c.code && (c.system === SYSTEM.loinc || c.system === undefined) && KNOWN.has(c.code))
-  )
-    return undefined;
+  const known = (cs: ReadonlyArray<{ system?: string; code?: string }>) =>
+    cs.some((c) => c.code && (c.system === SYSTEM.loinc || c.system === undefined) && KNOWN.has(c.code));
+  // A panel is understood when its code or one of its members is read.
+  if (known(codings) || (o.component ?? []).some((comp) => known(comp.code?.coding ?? []))) return undefined;
   const first = codings.find((c) => c.code);
   return {
     source,

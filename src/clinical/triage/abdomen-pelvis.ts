@@ -90,7 +90,10 @@ export const ABDOMEN_PELVIS_RULES: readonly TriageRule[] = [
     passage: PASSAGE.dialysis,
     topic: 'high-risk-situation',
     evaluate({ signals }) {
-      const words = signals.complaint.get('missed-dialysis');
+      const c = signals.complaint;
+      // "missed session" counts when the complaint or the record says the patient is on dialysis.
+      const onDialysis = signals.dialysis !== undefined || c.has('dialysis-mentioned');
+      const words = c.get('missed-dialysis') ?? (onDialysis ? c.get('missed-session') : undefined);
       if (words === undefined) return undefined;
       return {
         reason: `A dialysis patient who could not be dialysed ("${words}"): risk of fluid overload and high potassium`,

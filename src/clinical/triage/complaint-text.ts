@@ -51,6 +51,10 @@ const ABBREVIATIONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bpreg(?:o|gers)?\b/g, ' pregnancy '],
   [/\blmp\b/g, ' last period '],
   [/\bchemo\b|\bkemo\b/g, ' chemotherapy '],
+  [/\bbatts?\b/g, ' battery '],
+  [/\bhd\b/g, ' haemodialysis '],
+  // "?#" and "# wrist": the hash sign is clinical shorthand for a fracture.
+  [/#/g, ' fracture '],
   [/\bvoc\b/g, ' vaso occlusive crisis '],
   [/\bscd\b|\bhbss\b/g, ' sickle cell disease '],
   [/\bfb\b/g, ' foreign body '],
@@ -82,6 +86,7 @@ const PHRASES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bpassed out\b|\bblacked out\b|\bknocked out\b/g, ' loss of consciousness '],
   [/\bhead ?ache\b/g, ' headache '],
   [/\bstomach ?ache\b|\btummy ?ache\b|\bbelly ?ache\b/g, ' abdominal pain '],
+  [/\bstomache\b|\bstomac\b|\bstomch\b/g, ' abdominal '],
   [/\b(?:stomach|tummy|belly)\b/g, ' abdominal '],
   [/\bover dose\b/g, ' overdose '],
 ];
@@ -154,7 +159,11 @@ const MISSPELLINGS: Readonly<Record<string, string>> = {
 export function normaliseComplaint(text: string): string {
   let t = ` ${text} `;
   for (const [re, to] of CASED) t = t.replace(re, to);
-  t = t.toLowerCase().replace(/[‘’]/g, "'");
+  // Possessives carry no meaning for the concepts: "mum's tablets" is "mum tablets".
+  t = t
+    .toLowerCase()
+    .replace(/[‘’]/g, "'")
+    .replace(/(\w)'s\b/g, '$1');
   t = t.replace(FEVER_NUMBER, ' fever ');
   for (const [re, to] of ABBREVIATIONS) t = t.replace(re, to);
   for (const [re, to] of PHRASES) t = t.replace(re, to);

@@ -155,11 +155,15 @@ export const GENERAL_RULES: readonly TriageRule[] = [
     evaluate({ s, signals }) {
       const band = signals.ageBand;
       if (band === null || band === 'adult' || band === 'older-adult') return undefined;
+      // A severe sign (sunken fontanelle, no wet nappies, floppy) is enough; a milder one (not feeding,
+      // dry mouth) needs vomiting or diarrhoea with it.
+      const severe = signals.complaint.get('dehydration-severe');
       const sign = signals.complaint.get('dehydration');
       const losses = signals.complaint.get('vomiting-diarrhoea');
-      if (sign === undefined || losses === undefined) return undefined;
+      if (severe === undefined && (sign === undefined || losses === undefined)) return undefined;
+      const what = [losses, sign, severe].filter((w) => w !== undefined).map((w) => `"${w}"`);
       return {
-        reason: `A child with "${losses}" and "${sign}": possible dehydration, a high-risk situation`,
+        reason: `A child with ${what.join(' and ')}: possible dehydration, a high-risk situation`,
         evidence: [s.patient.source],
       };
     },

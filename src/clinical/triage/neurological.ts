@@ -129,7 +129,7 @@ export const NEUROLOGICAL_RULES: readonly TriageRule[] = [
       const sign =
         c.get('neck-stiffness') ??
         c.get('petechial-rash') ??
-        (c.has('headache') ? (c.get('new-confusion') ?? c.get('dehydration')) : undefined);
+        (c.has('headache') ? (c.get('new-confusion') ?? c.get('dehydration-severe')) : undefined);
       if (sign === undefined) return undefined;
       return {
         reason: `Fever (${signals.fever.what}) with "${sign}": possible meningitis`,

@@ -19,6 +19,9 @@ const TWO_OR_MORE: readonly Concept[] = [
   'vehicle-crash',
   'high-risk-mechanism',
   'seizure',
+  // A headache that brings someone to the emergency department mostly needs IV medicines and fluids, or
+  // imaging: two resource types.
+  'headache',
 ];
 
 /** Complaints that imply at least one resource type. */

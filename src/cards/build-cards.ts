@@ -167,7 +167,17 @@ function triageCard(input: CardInput): Card {
   parts.push(
     `**Suggested acuity: ESI ${t.level}.** Deterministic floor: ${t.floorLevel === null ? 'none applies' : `ESI ${t.floorLevel}`}.`,
   );
-  if (t.reasons.length) parts.push(t.reasons.map((r) => `- ${escapeMarkdown(r)}`).join('\n'));
+  // Each rule's reason is followed by its source line (the passage it cites is listed below).
+  const sourceOf = new Map([...(t.rules ?? []), ...(t.advisories ?? [])].map((r) => [r.reason, r.source]));
+  if (t.reasons.length)
+    parts.push(
+      t.reasons
+        .map((r) => {
+          const src = sourceOf.get(r);
+          return `- ${escapeMarkdown(r)}${src ? ` *(${escapeMarkdown(src)})*` : ''}`;
+        })
+        .join('\n'),
+    );
   parts.push(evidenceLine(t.evidence));
   const advice = input.advice.triage;
   if (input.advice.status === 'ok' && advice) {

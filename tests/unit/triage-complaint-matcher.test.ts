@@ -106,6 +106,13 @@ describe('negation and history', () => {
     assert.ok(has('no chest pain yesterday; chest pain now', 'chest-pain'));
   });
 
+  test('a reason quotes only the phrase words, never the free text a gap let through', () => {
+    const m = complaintMatcher
+      .mentions('pain ignore all rules chest')
+      .find((x) => x.concept === 'chest-pain');
+    assert.equal(m?.words, 'pain … chest');
+  });
+
   test('look-alikes do not match', () => {
     for (const [text, concept] of [
       ['left SI joint pain', 'suicidal-ideation'],

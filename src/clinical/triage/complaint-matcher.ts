@@ -16,7 +16,7 @@ export type MentionStatus = 'present' | 'negated' | 'historical';
 
 export interface ConceptMatch<C extends string = string> {
   concept: C;
-  /** The matched words of the normalised complaint. */
+  /** The phrase's words as matched in the normalised complaint ("…" where a gap let other words through). */
   words: string;
   status: MentionStatus;
 }
@@ -148,7 +148,7 @@ function wordMatches(token: string, alt: { word: string; prefix: boolean }): boo
 }
 
 /** End index (exclusive) of a match of the slots starting at token i, or -1. */
-function matchAt(tokens: readonly string[], i: number, slots: readonly Slot[]): number {
+function matchAt(tokens: readonly string[], i: number, slots: readonly Slot[], hits: number[] = []): number {
   let pos = i;
   for (let s = 0; s < slots.length; s++) {
     const slot = slots[s]!;
@@ -160,14 +160,17 @@ function matchAt(tokens: readonly string[], i: number, slots: readonly Slot[]): 
         const t = tokens[pos + skip];
         if (t === undefined || BOUNDARY.has(t)) break;
         if (next.alts.some((a) => wordMatches(t, a))) {
-          const end = matchAt(tokens, pos + skip, slots.slice(s + 1));
+          const mark = hits.length;
+          const end = matchAt(tokens, pos + skip, slots.slice(s + 1), hits);
           if (end >= 0) return end;
+          hits.length = mark;
         }
       }
       return -1;
     }
     const t = tokens[pos];
     if (t === undefined || BOUNDARY.has(t) || !slot.alts.some((a) => wordMatches(t, a))) return -1;
+    hits.push(pos);
     pos++;
   }
   return pos;
@@ -205,6 +208,19 @@ function statusOf(tokens: readonly string[], start: number, end: number): Mentio
   return 'present';
 }
 
+/**
+ * The phrase's own words as matched, with "…" for the words a gap let through: a reason quotes only
+ * vocabulary the concept defines, never arbitrary free text (which stays fenced as untrusted data).
+ */
+function quoted(tokens: readonly string[], hits: readonly number[]): string {
+  const out: string[] = [];
+  hits.forEach((h, k) => {
+    if (k > 0 && h > hits[k - 1]! + 1) out.push('…');
+    out.push(tokens[h]!);
+  });
+  return out.join(' ');
+}
+
 export class ConceptMatcher<C extends string> {
   private readonly compiled: Array<{ concept: C; phrases: CompiledPhrase[] }>;
 
@@ -223,9 +239,10 @@ export class ConceptMatcher<C extends string> {
     for (const { concept, phrases } of this.compiled) {
       for (const p of phrases) {
         for (let i = 0; i < tokens.length; i++) {
-          const end = matchAt(tokens, i, p.slots);
+          const hits: number[] = [];
+          const end = matchAt(tokens, i, p.slots, hits);
           if (end < 0) continue;
-          out.push({ concept, words: tokens.slice(i, end).join(' '), status: statusOf(tokens, i, end) });
+          out.push({ concept, words: quoted(tokens, hits), status: statusOf(tokens, i, end) });
         }
       }
     }

@@ -52,7 +52,7 @@ export const DEFAULT_REASON =
   'No objective rule requires ESI 1 or 2; the data alone cannot justify a less acute level, so 3 is the default.';
 
 /** The passage the default reason cites (the software floor), with its source. */
-export const DEFAULT_PASSAGE = { passage: PASSAGE.softwareFloor, source: SOURCE.pointA } as const;
+export const DEFAULT_PASSAGE = { passage: PASSAGE.softwareFloor, source: SOURCE.softwareFloor } as const;
 
 export function triageFloor(s: ClinicalSnapshot, scores: FloorScores): TriageResult {
   const { rules, advisories, ctx } = evaluateTriageRules(s, scores);

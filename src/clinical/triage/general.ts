@@ -173,7 +173,7 @@ export const GENERAL_RULES: readonly TriageRule[] = [
     level: 2,
     point: 'B',
     system: 'paediatric',
-    source: SOURCE.pointA.replace('decision point A', 'level 2 examples'),
+    source: SOURCE.infants,
     passage: PASSAGE.infants,
     topic: 'fever-infant',
     evaluate({ s }) {
@@ -191,7 +191,7 @@ export const GENERAL_RULES: readonly TriageRule[] = [
     level: 2,
     point: 'B',
     system: 'paediatric',
-    source: SOURCE.pointA.replace('decision point A', 'level 2 examples'),
+    source: SOURCE.infants,
     passage: PASSAGE.infants,
     topic: 'fever-infant',
     evaluate({ s }) {

@@ -67,6 +67,8 @@ export const SOURCE = {
   confusion: 'ESI v4 handbook, decision point B: new confusion (clinical-sources §1.5.1)',
   pain: 'ESI v4 handbook, decision point B: severe pain or distress (clinical-sources §1.5.1)',
   pointD: 'ESI v4 handbook, decision point D danger-zone vitals (clinical-sources §1.5)',
+  infants: 'ESI v4 handbook, level 2 examples in young infants (clinical-sources §1.5) [secondary]',
+  softwareFloor: 'CiteCare: deterministic rules only raise acuity (clinical-sources §1.5)',
   news2: 'RCP NEWS2 2017, clinical response chart (clinical-sources §1.1)',
   qsofa: 'Sepsis-3, JAMA 2016 (clinical-sources §1.2)',
   shockIndex: 'Koch et al. 2019 shock index review (clinical-sources §1.4)',

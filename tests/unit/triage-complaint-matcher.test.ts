@@ -41,6 +41,7 @@ describe('normalising a chief complaint', () => {
     assert.ok(!withinOneEdit('abdomnl', 'abdominal'));
     assert.ok(has('abdomnial pain', 'abdominal-pain'));
     assert.ok(has('siezure at home', 'seizure'), 'a listed misspelling');
+    assert.ok(has('strock symptoms', 'stroke-signs'), 'a short word needs a listed misspelling');
   });
 });
 

@@ -68,6 +68,17 @@ describe('other signals', () => {
     assert.equal(triageSignals(snapshot({ chiefComplaint: 'pain for 3 days' })).pain, undefined);
   });
 
+  test("without a nurse's chief complaint, the encounter's recorded reason is read (a CDS hook)", () => {
+    const s = snapshot({ vitals: NORMAL_VITALS });
+    const hook = { ...s, encounter: { source: 'Encounter/e1', reason: 'Chest pain' } };
+    assert.ok(assess(hook).triage.rules?.some((r) => r.id === 'chest-pain'));
+    const nurse = { ...hook, chiefComplaint: 'sprained wrist' };
+    assert.ok(
+      !assess(nurse).triage.rules?.some((r) => r.id === 'chest-pain'),
+      "the nurse's words come first",
+    );
+  });
+
   test('age bands: under 3 months and 65 and over are their own bands', () => {
     assert.deepEqual([0, 2, 3, 11, 12 * 17, 12 * 64, 12 * 65].map(ageBandOf), [
       'under-1-month',

@@ -7,6 +7,7 @@
 import type { ConditionFact } from '../types.ts';
 import type { Concept } from './concepts.ts';
 import { PASSAGE, SOURCE } from './passages.ts';
+import { complaintText } from './signals.ts';
 import type { TriageContext, TriageRule } from './types.ts';
 
 export const SEVERE_PAIN_SCORE = 7;
@@ -39,7 +40,7 @@ function sites(text: string): Set<string> {
 function chronicMatch(ctx: TriageContext): { condition?: ConditionFact; words?: string } | undefined {
   const { signals, s } = ctx;
   const stated = signals.complaint.get('chronic-pain');
-  const complaintSites = sites(s.chiefComplaint ?? '');
+  const complaintSites = sites(complaintText(s) ?? '');
   for (const c of signals.chronicPain) {
     const overlap = [...sites(c.display)].some((x) => complaintSites.has(x));
     if (overlap || stated !== undefined) return { condition: c, ...(stated ? { words: stated } : {}) };

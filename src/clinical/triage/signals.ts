@@ -66,8 +66,17 @@ function statedPain(text: string | undefined): number | undefined {
   return Number(m[1] ?? m[2]);
 }
 
+/**
+ * The complaint the rules read: the nurse's chief complaint, else the encounter's recorded reason (what
+ * an EHR sends with a CDS hook). Free text only ever raises acuity.
+ */
+export function complaintText(s: ClinicalSnapshot): string | undefined {
+  return s.chiefComplaint ?? s.encounter?.reason;
+}
+
 export function triageSignals(s: ClinicalSnapshot): TriageSignals {
-  const complaint = complaintConcepts(s.chiefComplaint);
+  const text = complaintText(s);
+  const complaint = complaintConcepts(text);
   const active = s.medications.filter((m) => !m.draft);
   const atMs = Date.parse(s.at);
   const stated = complaint.has('stated-pregnancy') && s.patient.sex !== 'male';
@@ -95,7 +104,7 @@ export function triageSignals(s: ClinicalSnapshot): TriageSignals {
         ? { what: `"${complaint.get('fever')}" in the complaint`, evidence: [] }
         : undefined;
   const painMeasured = vital(s, 'pain');
-  const painStated = statedPain(s.chiefComplaint);
+  const painStated = statedPain(text);
   const pain =
     painMeasured && (painStated === undefined || painMeasured.value >= painStated)
       ? { score: painMeasured.value, source: painMeasured.source }

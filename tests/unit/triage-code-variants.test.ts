@@ -84,6 +84,21 @@ describe('consciousness variants', () => {
   }
 });
 
+test('an Observation coding acute confusion (SNOMED 130987000) as the finding itself reads as ACVPU C', () => {
+  const finding = {
+    resourceType: 'Observation',
+    id: 'confusion-finding',
+    status: 'final',
+    category: VITAL,
+    code: { coding: [{ system: SNOMED, code: '130987000', display: 'Acute confusion' }] },
+    effectiveDateTime: ago(10),
+  } as Resource;
+  const { s, a } = run([finding]);
+  assert.equal(s.vitals.avpu?.latest?.code, 'C');
+  assert.equal(s.notUnderstood, undefined);
+  assert.ok(a.triage.rules?.some((r) => r.id === 'altered-mentation'));
+});
+
 describe('GCS from its components', () => {
   const part = (id: string, code: string, value: Record<string, unknown>) =>
     ({

@@ -9,6 +9,7 @@ import {
   LOINC,
   LOINC_KNOWN_UNSCORED,
   LOINC_VARIANT,
+  SNOMED,
   SYSTEM,
 } from '../codes.ts';
 import { GCS_COMPONENTS, GESTATIONAL_AGE_CODES, LOINC_KIND, PANEL_CODES } from '../observation-kinds.ts';
@@ -39,6 +40,11 @@ export function acvpuLetter(
     if (/\balert\b/.test(text)) return 'A';
   }
   return undefined;
+}
+
+/** An Observation that records acute confusion as a coded finding (SNOMED 130987000, §1.5.1): ACVPU C. */
+export function isAcuteConfusionFinding(o: Observation): boolean {
+  return (o.code?.coding ?? []).some((c) => c.system === SYSTEM.snomed && c.code === SNOMED.acuteConfusion);
 }
 
 /** Points of one GCS component: a number, or a LOINC answer code (§4.2). */

@@ -19,6 +19,7 @@ import {
   GcsParts,
   gcsComponent,
   gestationalWeeks,
+  isAcuteConfusionFinding,
   notUnderstood,
 } from './observation-variants.ts';
 
@@ -134,6 +135,10 @@ export function buildObservationFacts(
     const source = refOf(o);
     if (!source || SKIP_STATUS.has(o.status)) continue;
     const { t, raw } = effectiveTime(o);
+    if (isAcuteConfusionFinding(o) && !Number.isNaN(t) && t <= atMs) {
+      push('avpu', 'vital', source, t, isoOf(raw, t), updatedOf(o), { letter: 'C' });
+      continue;
+    }
     // Only a current reading matters: an unreadable one from last year is not a gap in today's vitals.
     const unknown = t <= atMs && atMs - t <= WINDOW_MS.heartRate ? notUnderstood(o, source) : undefined;
     if (unknown) {

@@ -8,6 +8,7 @@ import { InvalidFilterError } from '../audit/sql-audit-reader.ts';
 import type { AuditDatabase } from '../audit/types.ts';
 import { AUDIT_WEB_ASSETS, auditPageHtml } from '../audit/web-assets.ts';
 import { AuditorAuthError, type VerifyAuditor } from '../auth/auditor-auth.ts';
+import { AUDIT_PAGE_HEADERS } from './security-headers.ts';
 
 export interface AuditRoutesOptions {
   store: AuditDatabase;
@@ -36,17 +37,6 @@ const listQuery = filterQuery.extend({
 
 const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS).default('ndjson') });
 
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 function badQuery(reply: FastifyReply, error: z.ZodError | InvalidFilterError) {
   const problems =
     error instanceof z.ZodError
@@ -59,17 +49,12 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, {
   const base = app.prefix || '';
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
 
-  app.get('/', async (_request, reply) =>
-    reply
-      .header('content-security-policy', PAGE_CSP)
-      .type('text/html; charset=utf-8')
-      .send(auditPageHtml(base)),
+  app.get('/', { helmet: AUDIT_PAGE_HEADERS }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(auditPageHtml(base)),
   );
   for (const asset of AUDIT_WEB_ASSETS) {
     app.get(`/assets/${asset.name}`, async (_request, reply) =>

@@ -51,8 +51,8 @@ function hasErrorOutcome(resources: Resource[]): boolean {
   );
 }
 
-/** The patient a resource is about, as `Patient/id`, when it names one. */
-function patientOf(r: Resource): string | undefined {
+/** The patient a resource is about, as `Patient/id`, when it names one (subject or patient). */
+export function patientOf(r: Resource): string | undefined {
   if (r.resourceType === 'Patient') return `Patient/${r.id ?? ''}`;
   const x = r as { subject?: { reference?: string }; patient?: { reference?: string } };
   const ref = x.subject?.reference ?? x.patient?.reference;

@@ -2,6 +2,7 @@
 // every piece of data is about the patient in context.
 import type { Resource } from '@medplum/fhirtypes';
 import type { Config } from '../config.ts';
+import { malformedField } from '../fhir/resource-shape.ts';
 
 export interface RequestProblem {
   message: string;
@@ -75,6 +76,15 @@ export function requestProblem(
     return { message: 'prefetch.patient is not the patient in context.patientId', field: 'prefetch.patient' };
   }
   if (orders) {
+    for (const [i, order] of orders.draftOrders.entries()) {
+      const bad = malformedField(order);
+      if (bad) {
+        return {
+          message: `draft order ${i + 1} has a field of the wrong type (${bad})`,
+          field: 'context.draftOrders',
+        };
+      }
+    }
     for (const order of orders.draftOrders) {
       const subject = subjectOf(order);
       if (subject && subject !== patientRef && !subject.endsWith(`/${patientRef}`)) {

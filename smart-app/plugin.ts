@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../src/config.ts';
+import { registerRateLimit } from '../src/server/rate-limit.ts';
 import type { Runtime } from '../src/server/runtime.ts';
 import { SMART_PAGE_HEADERS } from '../src/server/security-headers.ts';
 import { registerApiRoutes } from './api-routes.ts';
@@ -94,6 +95,8 @@ export const smartAppPlugin: FastifyPluginAsync<SmartAppPluginOptions> = async (
   await app.register(
     async (api) => {
       api.decorateRequest('smartSession', undefined);
+      // One budget per session (the limit runs after the session hook has found it).
+      await registerRateLimit(api, config, { name: 'smart', key: (request) => request.smartSession?.id });
       registerApiRoutes(api, ctx);
     },
     { prefix: '/api' },

@@ -6,6 +6,7 @@ import { badRequest, operationOutcome, serverError, tooLarge } from '../fhir/out
 import { cdsRoutes } from './cds-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { type LoggerSettings, loggerOptions } from './logger.ts';
+import { RateLimitedError } from './rate-limit.ts';
 import type { Runtime } from './runtime.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
@@ -57,6 +58,13 @@ export async function buildApp(runtime: Runtime, options: BuildAppOptions = {}):
         .code(415)
         .type('application/fhir+json')
         .send(operationOutcome('error', 'not-supported', 'Send application/json'));
+    }
+    if (err instanceof RateLimitedError) {
+      return reply
+        .code(429)
+        .header('retry-after', String(err.retryAfterSeconds))
+        .type('application/fhir+json')
+        .send(operationOutcome('error', 'throttled', err.message));
     }
     if (status >= 400 && status < 500) {
       const message =

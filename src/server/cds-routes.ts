@@ -18,6 +18,7 @@ import { QUERY_LABELS } from '../fhir/patient-queries.ts';
 import { PrefetchUnavailableError, resolvePatientData } from '../fhir/prefetch.ts';
 import { AuditUnavailableError } from '../pipeline/run.ts';
 import { ordersToCheck, requestProblem } from './cds-request-checks.ts';
+import { registerRateLimit } from './rate-limit.ts';
 import type { Runtime } from './runtime.ts';
 
 declare module 'fastify' {
@@ -244,48 +245,59 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
     }
   });
 
-  app.post<{ Params: { id: string } }>('/cds-services/:id/feedback', async (request, reply) => {
-    const service = byId.get(request.params.id);
-    if (!service) return sendOutcome(reply, 404, notFound(`No CDS service "${request.params.id}"`));
-    const parsed = feedbackSchema.safeParse(request.body);
-    if (!parsed.success) {
-      const { message, fields } = describeIssues(parsed.error);
-      return sendOutcome(reply, 400, badRequest(message, fields));
-    }
-    // Check the whole batch before storing any of it: all or nothing, so a retry loses nothing.
-    for (const [i, f] of parsed.data.feedback.entries()) {
-      const problem = await feedbackProblem(runtime, service.descriptor.id, request.cdsCaller, f);
-      if (problem)
+  // Feedback is limited per client (a runaway EHR loop, or a client poisoning the metrics).
+  await registerRateLimit(app, config, {
+    name: 'cds-feedback',
+    key: (request) => request.cdsCaller?.iss,
+    global: false,
+  });
+
+  app.post<{ Params: { id: string } }>(
+    '/cds-services/:id/feedback',
+    { config: { rateLimit: {} } },
+    async (request, reply) => {
+      const service = byId.get(request.params.id);
+      if (!service) return sendOutcome(reply, 404, notFound(`No CDS service "${request.params.id}"`));
+      const parsed = feedbackSchema.safeParse(request.body);
+      if (!parsed.success) {
+        const { message, fields } = describeIssues(parsed.error);
+        return sendOutcome(reply, 400, badRequest(message, fields));
+      }
+      // Check the whole batch before storing any of it: all or nothing, so a retry loses nothing.
+      for (const [i, f] of parsed.data.feedback.entries()) {
+        const problem = await feedbackProblem(runtime, service.descriptor.id, request.cdsCaller, f);
+        if (problem)
+          return sendOutcome(
+            reply,
+            problem.status,
+            badRequest(problem.message, [`feedback[${i}].${problem.field}`]),
+          );
+      }
+      try {
+        // One transaction: a batch is stored whole or not at all, so a retry never duplicates.
+        await runtime.audit.appendFeedbackBatch(
+          parsed.data.feedback.map((f) => ({
+            channel: 'cds-hooks' as const,
+            service: service.descriptor.id,
+            cardId: f.card,
+            outcome: f.outcome,
+            acceptedSuggestions: f.acceptedSuggestions?.map((s) => s.id),
+            overrideReason: f.overrideReason?.reason,
+            userComment: f.overrideReason?.userComment,
+            outcomeTimestamp: f.outcomeTimestamp,
+          })),
+        );
+        runtime.health.auditWrite(true);
+      } catch (err) {
+        request.log.error({ err }, 'feedback could not be stored');
+        runtime.health.auditWrite(false);
         return sendOutcome(
           reply,
-          problem.status,
-          badRequest(problem.message, [`feedback[${i}].${problem.field}`]),
+          503,
+          operationOutcome('error', 'transient', 'Feedback could not be stored; please send it again'),
         );
-    }
-    try {
-      // One transaction: a batch is stored whole or not at all, so a retry never duplicates.
-      await runtime.audit.appendFeedbackBatch(
-        parsed.data.feedback.map((f) => ({
-          channel: 'cds-hooks' as const,
-          service: service.descriptor.id,
-          cardId: f.card,
-          outcome: f.outcome,
-          acceptedSuggestions: f.acceptedSuggestions?.map((s) => s.id),
-          overrideReason: f.overrideReason?.reason,
-          userComment: f.overrideReason?.userComment,
-          outcomeTimestamp: f.outcomeTimestamp,
-        })),
-      );
-      runtime.health.auditWrite(true);
-    } catch (err) {
-      request.log.error({ err }, 'feedback could not be stored');
-      runtime.health.auditWrite(false);
-      return sendOutcome(
-        reply,
-        503,
-        operationOutcome('error', 'transient', 'Feedback could not be stored; please send it again'),
-      );
-    }
-    return reply.code(200).send();
-  });
+      }
+      return reply.code(200).send();
+    },
+  );
 };

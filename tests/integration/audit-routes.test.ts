@@ -39,6 +39,7 @@ describe('auditor API', () => {
       prefix: '/audit',
       store,
       verifyAuditor: createAuditorVerifier(idp.config, { jwks: idp.jwks }),
+      config: idp.config,
     });
     await store.append(shown);
     await store.append(silent);

@@ -110,5 +110,7 @@ describe('security: FHIR fetches', () => {
     const errors = details.flatMap((d) => d?.record.errors ?? []).join(' | ');
     assert.match(errors, /HTTP 403/);
     assert.ok(!JSON.stringify(details).includes(TOKEN), 'the token is never recorded');
+    const chain = await t.audit.verifyChain();
+    assert.equal(chain.ok, true, JSON.stringify(chain));
   });
 });

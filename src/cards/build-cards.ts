@@ -65,14 +65,17 @@ function indicatorForLevel(level: number): Severity {
   return level === 1 ? 'critical' : level === 2 ? 'warning' : 'info';
 }
 
+/** A `Type/id` reference as inline code; anything outside the FHIR id alphabet is escaped text. */
+function refMarkdown(ref: ResourceRef): string {
+  return /^[A-Za-z]{1,64}\/[A-Za-z0-9\-.]{1,64}$/.test(ref) ? `\`${ref}\`` : escapeMarkdown(ref);
+}
+
 function evidenceLine(refs: ResourceRef[]): string {
-  return refs.length ? `*Based on:* ${refs.map((r) => `\`${r.replace(/`/g, '')}\``).join(', ')}` : '';
+  return refs.length ? `*Based on:* ${refs.map(refMarkdown).join(', ')}` : '';
 }
 
 function statementLine(s: VerifiedStatement): string {
-  const refs = s.evidence.length
-    ? ` (${s.evidence.map((r) => `\`${r.replace(/`/g, '')}\``).join(', ')})`
-    : '';
+  const refs = s.evidence.length ? ` (${s.evidence.map(refMarkdown).join(', ')})` : '';
   const cites = s.citations.map((c) => `\n\n${citationMarkdown(c)}`).join('');
   return `- ${escapeMarkdown(s.text)}${refs}${cites}`;
 }

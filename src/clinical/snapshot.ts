@@ -34,6 +34,13 @@ export interface SnapshotOptions {
   draftOrders?: Resource[];
 }
 
+/**
+ * The FHIR id rule (and a plausible type name). A resource that breaks it cannot be cited safely:
+ * its `Type/id` would reach card Markdown and the audit trail, so it is ignored with a warning.
+ */
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
+
 /** A pregnancy-status observation older than this no longer says anything about today. */
 const PREGNANCY_STATUS_MAX_AGE_MS = 280 * 24 * 3_600_000;
 
@@ -54,12 +61,17 @@ export function buildSnapshot(resources: readonly Resource[], opts: SnapshotOpti
   const medicationsById = new Map<string, Medication>();
   const updated = new Map<Resource, number>();
   let anonymous = 0;
+  let invalidIds = 0;
 
   const index = (r: Resource, draft: boolean) => {
     if (!r || typeof r !== 'object' || typeof r.resourceType !== 'string') return;
     const ref = refOf(r);
     if (!ref) {
       anonymous++;
+      return;
+    }
+    if (typeof r.id !== 'string' || !FHIR_ID.test(r.id) || !RESOURCE_TYPE.test(r.resourceType)) {
+      invalidIds++;
       return;
     }
     listed.push({
@@ -109,6 +121,8 @@ export function buildSnapshot(resources: readonly Resource[], opts: SnapshotOpti
   for (const r of opts.draftOrders ?? []) index(r, true);
   if (anonymous > 0)
     warnings.push(`${anonymous} resource(s) without an id were ignored (no Type/id to cite).`);
+  if (invalidIds > 0)
+    warnings.push(`${invalidIds} resource(s) whose id is not a valid FHIR id were ignored.`);
   if (patients.length > 1) {
     warnings.push(`${patients.length} Patient resources in the input; the first one is used.`);
   }

@@ -43,6 +43,12 @@ export const LOINC = {
   pain: '72514-3',
   bodyWeight: '29463-7',
   bodyHeight: '8302-2',
+  bodyHeightLying: '8306-3',
+  bmi: '39156-5',
+  bmiPercentile: '59576-9',
+  weightForLengthPercentile: '77606-2',
+  headCircumference: '9843-4',
+  headCircumferencePercentile: '8289-1',
   creatinineSerum: '2160-0',
   creatinineBlood: '38483-4',
   creatinineMolar: '14682-9',
@@ -264,11 +270,24 @@ export const GCS_ANSWER_POINTS: Readonly<Record<string, number>> = {
 };
 
 /**
- * Vital-sign panel headers whose members are read one by one: no "not understood" warning for the
- * header itself. Every other vital-sign code CiteCare does not read (mean arterial pressure, BMI, head
- * circumference, skin temperature) is reported, never dropped silently.
+ * Vital-sign codes CiteCare knows and deliberately does not score: the panel headers whose members are
+ * read one by one, and the body-size measurements of the US Core vital-signs profiles (weight, height,
+ * BMI, head circumference and their percentiles), which every chart carries and no triage rule needs.
+ * Every other vital-sign code CiteCare does not read (mean arterial pressure, skin temperature, a new
+ * code) is reported as "not understood", never dropped silently.
  */
-export const LOINC_KNOWN_UNSCORED: readonly string[] = ['85353-1', '8716-3'];
+export const LOINC_KNOWN_UNSCORED: readonly string[] = [
+  '85353-1',
+  '8716-3',
+  LOINC.bodyWeight,
+  LOINC.bodyHeight,
+  LOINC.bodyHeightLying,
+  LOINC.bmi,
+  LOINC.bmiPercentile,
+  LOINC.weightForLengthPercentile,
+  LOINC.headCircumference,
+  LOINC.headCircumferencePercentile,
+];
 
 /** SNOMED CT codes the triage rules read (§1.5.1, §4.4; others from the SNOMED browser [secondary]). */
 export const TRIAGE_SNOMED = {

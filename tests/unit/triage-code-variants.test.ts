@@ -228,6 +228,16 @@ describe('vital signs CiteCare cannot read', () => {
     );
   });
 
+  test('the body-size measurements every chart carries (weight, height, BMI, head circumference) are known, not reported', () => {
+    const sizes = ['29463-7', '8302-2', '8306-3', '39156-5', '59576-9', '77606-2', '9843-4', '8289-1'].map(
+      (code, i) => ({ ...unknown, id: `size-${i}`, code: { coding: [{ system: LOINC, code }] } }) as Resource,
+    );
+    const { s, a } = run(sizes);
+    assert.deepEqual(s.notUnderstood ?? [], []);
+    assert.ok(!s.warnings.some((w) => /not understood/.test(w)));
+    assert.ok(!(a.triage.lowRisk?.blockers ?? []).some((b) => /not understood/.test(b)));
+  });
+
   test('a code that is not scored (mean BP) is reported too; a stale one and a read panel are not', () => {
     const map = { ...unknown, id: 'map', code: { coding: [{ system: LOINC, code: '8478-0' }] } } as Resource;
     const old = { ...unknown, id: 'old', effectiveDateTime: ago(60 * 24 * 30) } as Resource;

@@ -65,7 +65,11 @@ const ARRAY_FIELDS = new Set([
   'profile',
   'tag',
   'security',
+  'reasonCode',
 ]);
+
+/** Array fields that some nested R4 elements carry as one object (Claim.item.category, Patient.contact.name). */
+const ARRAY_OR_OBJECT = new Set(['category', 'name', 'address']);
 
 /** A primitive by its FHIR choice-type suffix (valueString, effectiveDateTime, onsetDate…). */
 const STRING_SUFFIX =
@@ -87,12 +91,18 @@ function checkQuantity(q: unknown, path: string): Problem {
 
 function checkField(key: string, value: unknown, path: string, atRoot: boolean): Problem {
   if (value === null) return path;
+  // `_birthDate`, `_given`: a primitive's id and extensions, an element (a list of them, nulls kept in
+  // step with the values).
+  if (key.startsWith('_')) return checkPrimitiveElements(value, path);
   // HumanName lists, except where a resource's name is one string (Organization, Location…);
   // an identifier is one object inside a Reference.
   if ((key === 'name' && typeof value === 'string') || (key === 'identifier' && !Array.isArray(value))) {
     return typeof value === 'string' || (typeof value === 'object' && !Array.isArray(value))
       ? checkValue(key, value, path)
       : path;
+  }
+  if (ARRAY_OR_OBJECT.has(key) && !atRoot && typeof value === 'object' && !Array.isArray(value)) {
+    return checkObject(value as Record<string, unknown>, path, false);
   }
   if (ARRAY_FIELDS.has(key)) {
     if (!Array.isArray(value)) return path;
@@ -113,6 +123,13 @@ function checkField(key: string, value: unknown, path: string, atRoot: boolean):
     if (typeof value !== 'object' || Array.isArray(value)) return path;
     return checkObject(value as Record<string, unknown>, path, false);
   }
+  // A `…Code` element is a code (valueCode) or a CodeableConcept, one or a list (vaccineCode, conclusionCode).
+  if (key.endsWith('Code') && typeof value === 'object') return checkCodeableConcepts(key, value, path);
+  // Encounter.diagnosis.use is a CodeableConcept; elsewhere `use` is a code.
+  if (key === 'use' && !atRoot && typeof value === 'object' && !Array.isArray(value))
+    return checkObject(value as Record<string, unknown>, path, false);
+  if (STRING_SUFFIX.test(key) && Array.isArray(value))
+    return value.every((v) => typeof v === 'string') ? undefined : path; // instantiatesCanonical
   if (STRING_FIELDS.has(key) || STRING_SUFFIX.test(key)) return typeof value === 'string' ? undefined : path;
   if (NUMBER_SUFFIX.test(key)) return typeof value === 'number' && Number.isFinite(value) ? undefined : path;
   if (/Quantity$/.test(key) || key === 'low' || key === 'high') return checkQuantity(value, path);
@@ -128,10 +145,43 @@ function checkField(key: string, value: unknown, path: string, atRoot: boolean):
   return undefined;
 }
 
-/** An array item: arrays of strings stay strings (`given`, `profile`), the rest are objects. */
+function checkCodeableConcepts(key: string, value: object, path: string): Problem {
+  if (!Array.isArray(value)) return checkObject(value as Record<string, unknown>, path, false);
+  for (const [i, item] of value.entries()) {
+    const problem = checkValue(key, item, `${path}[${i}]`);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function checkPrimitiveElements(value: unknown, path: string): Problem {
+  const items = Array.isArray(value) ? value : [value];
+  for (const [i, item] of items.entries()) {
+    const at = Array.isArray(value) ? `${path}[${i}]` : path;
+    if (item === null && Array.isArray(value)) continue;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return at;
+    const problem = checkObject(item as Record<string, unknown>, at, false);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function isPrimitive(item: unknown): boolean {
+  return (
+    typeof item === 'string' ||
+    typeof item === 'boolean' ||
+    (typeof item === 'number' && Number.isFinite(item))
+  );
+}
+
+/**
+ * An array item: arrays of strings stay strings (`given`, `profile`); the known arrays of elements
+ * hold objects; any other array may hold primitives (`line`, `prefix`, `diagnosisSequence`).
+ */
 function checkValue(key: string, item: unknown, path: string): Problem {
   if (typeof item === 'string' && (key === 'category' || key === 'name')) return undefined;
   if (key === 'given' || key === 'profile') return typeof item === 'string' ? undefined : path;
+  if (!ARRAY_FIELDS.has(key) && isPrimitive(item)) return undefined;
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return path;
   return checkObject(item as Record<string, unknown>, path, false);
 }

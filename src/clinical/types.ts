@@ -134,7 +134,14 @@ export interface ClinicalSnapshot {
     /** What says the patient is pregnant, and the gestational age when one is recorded. */
     pregnancy?: { sources: ResourceRef[]; gestationalWeeks?: number };
   };
-  encounter?: { source: ResourceRef; status?: string; classCode?: string; reason?: string };
+  encounter?: {
+    source: ResourceRef;
+    status?: string;
+    classCode?: string;
+    reason?: string;
+    /** The encounter was over at `at` (finished, or its period ended): its reason is history, not today's complaint. */
+    over?: boolean;
+  };
   conditions: ConditionFact[];
   medications: MedicationFact[];
   /**

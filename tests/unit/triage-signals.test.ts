@@ -92,3 +92,45 @@ describe('other signals', () => {
     assert.equal(ageBandOf(null), null);
   });
 });
+
+describe("a finished encounter's reason is history, not today's complaint", () => {
+  const encounter = (status: string, start: string, end?: string): Resource =>
+    ({
+      resourceType: 'Encounter',
+      id: 'e-old',
+      status,
+      subject: { reference: 'Patient/p1' },
+      period: { start, ...(end ? { end } : {}) },
+      reasonCode: [{ text: 'Drug overdose' }],
+    }) as Resource;
+
+  test('the snapshot marks an encounter that was over at `at`', () => {
+    const twoYears = 2 * 365 * DAY;
+    const over = (r: Resource) => buildSnapshot([patient, r], { at: AT }).encounter?.over;
+    assert.equal(over(encounter('finished', ago(twoYears), ago(twoYears - 60))), true);
+    assert.equal(over(encounter('finished', ago(90))), true, 'finished, whatever the period says');
+    assert.equal(over(encounter('unknown', ago(twoYears), ago(twoYears - 60))), true, 'its period ended');
+    assert.equal(over(encounter('in-progress', ago(30))), undefined);
+    assert.equal(over(encounter('arrived', ago(30), ago(10))), undefined, 'an open status wins');
+  });
+
+  test("a past visit's reason raises no floor and starts no sepsis screen; the current visit's does", () => {
+    const s = snapshot({ vitals: NORMAL_VITALS });
+    const past = { ...s, encounter: { source: 'Encounter/e-old', reason: 'Drug overdose', over: true } };
+    assert.deepEqual(assess(past).triage.rules ?? [], []);
+    assert.equal(assess(past).triage.floorLevel, null);
+    const now = { ...past, encounter: { source: 'Encounter/e-now', reason: 'Drug overdose' } };
+    assert.ok(assess(now).triage.rules?.some((r) => r.id === 'overdose-or-poisoning'));
+
+    const febrile = snapshot({
+      vitals: { ...NORMAL_VITALS, heartRate: 118, respiratoryRate: 24, temperature: 38.6 },
+    });
+    const oldPneumonia = {
+      ...febrile,
+      encounter: { source: 'Encounter/e-old', reason: 'Pneumonia', over: true },
+    };
+    assert.ok(!assess(oldPneumonia).findings.some((f) => f.id === 'sepsis-screen'));
+    const pneumoniaNow = { ...febrile, encounter: { source: 'Encounter/e-now', reason: 'Pneumonia' } };
+    assert.ok(assess(pneumoniaNow).findings.some((f) => f.id === 'sepsis-screen'));
+  });
+});

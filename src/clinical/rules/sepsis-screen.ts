@@ -29,9 +29,11 @@ export function sepsisScreen(ctx: RuleContext): Finding[] {
     (c) => !c.onset || atMs - Date.parse(c.onset) <= RECENT_INFECTION_MS,
   );
   const antibiotics = ctx.active.filter((m) => hasClass(m, 'antibacterial'));
+  // A finished visit's reason is history: last year's sore throat is no infection now.
+  const reason = s.encounter?.over ? undefined : s.encounter?.reason;
   const complaint =
     (s.chiefComplaint !== undefined && INFECTION_WORDS.test(s.chiefComplaint)) ||
-    (s.encounter?.reason !== undefined && INFECTION_WORDS.test(s.encounter.reason));
+    (reason !== undefined && INFECTION_WORDS.test(reason));
   if (infections.length === 0 && antibiotics.length === 0 && !complaint) return [];
 
   const { qsofa, sirs, news2 } = ctx.scores;

@@ -1,4 +1,5 @@
-// The encounter the assessment is about: one in progress at `at`, else the latest one that started before it.
+// The encounter the assessment is about: one in progress at `at`, else the latest one that started before it
+// (then marked `over`: a past visit's reason is history, not the presentation now).
 import type { Encounter } from '@medplum/fhirtypes';
 import type { ClinicalSnapshot } from '../types.ts';
 import { refOf, textOf, timeOf } from './fhir-read.ts';
@@ -22,6 +23,8 @@ export function pickEncounter(encounters: readonly Encounter[], atMs: number): C
     }
   }
   if (!best) return undefined;
+  const end = timeOf(best.period?.end);
+  const over = best.status === 'finished' || (!OPEN.has(best.status) && !Number.isNaN(end) && end < atMs);
   const reason = best.reasonCode
     ?.map((r) => textOf(r))
     .filter((t) => t !== '')
@@ -31,5 +34,6 @@ export function pickEncounter(encounters: readonly Encounter[], atMs: number): C
     status: best.status,
     ...(best.class?.code ? { classCode: best.class.code } : {}),
     ...(reason ? { reason } : {}),
+    ...(over ? { over } : {}),
   };
 }

@@ -68,10 +68,16 @@ function statedPain(text: string | undefined): number | undefined {
 
 /**
  * The complaint the rules read: the nurse's chief complaint, else the encounter's recorded reason (what
- * an EHR sends with a CDS hook). Free text only ever raises acuity.
+ * an EHR sends with a CDS hook) while that encounter is going on. A finished visit's reason (last year's
+ * "drug overdose", a routine check-up) is not today's complaint. Free text only ever raises acuity.
  */
 export function complaintText(s: ClinicalSnapshot): string | undefined {
-  return s.chiefComplaint ?? s.encounter?.reason;
+  return s.chiefComplaint ?? currentEncounterReason(s);
+}
+
+/** The recorded reason of an encounter still going on at `at`. */
+export function currentEncounterReason(s: ClinicalSnapshot): string | undefined {
+  return s.encounter?.over ? undefined : s.encounter?.reason;
 }
 
 export function triageSignals(s: ClinicalSnapshot): TriageSignals {

@@ -43,6 +43,11 @@ const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 
 /** A pregnancy-status observation older than this no longer says anything about today. */
 const PREGNANCY_STATUS_MAX_AGE_MS = 280 * 24 * 3_600_000;
+/**
+ * A pregnancy condition that began longer ago than this (a pregnancy's longest course, 44 weeks) is a
+ * past pregnancy left active on the problem list, not a pregnancy today.
+ */
+const PREGNANCY_CONDITION_MAX_AGE_MS = 44 * 7 * 24 * 3_600_000;
 
 export function buildSnapshot(resources: readonly Resource[], opts: SnapshotOptions): ClinicalSnapshot {
   const at = opts.at;
@@ -173,7 +178,9 @@ export function buildSnapshot(resources: readonly Resource[], opts: SnapshotOpti
 
   const obs = buildObservationFacts(observations, at, warnings, (o) => updated.get(o) ?? 0);
 
-  const pregnancySources: ResourceRef[] = conditionsIn(conditionFacts, 'pregnancy').map((c) => c.source);
+  const pregnancySources: ResourceRef[] = conditionsIn(conditionFacts, 'pregnancy')
+    .filter((c) => !c.onset || atMs - Date.parse(c.onset) <= PREGNANCY_CONDITION_MAX_AGE_MS)
+    .map((c) => c.source);
   const ps = obs.pregnancyStatus;
   if (ps && atMs - ps.t <= PREGNANCY_STATUS_MAX_AGE_MS && ps.pregnant) pregnancySources.push(ps.source);
   const ga = obs.gestationalAge;

@@ -109,7 +109,7 @@ describe('low-risk gate with a model that says ESI 5', () => {
   it('a pregnant patient with vomiting stays at 3, and the card says pregnancy is why', async () => {
     const b = adult('gate-pregnant');
     b.normalVitals();
-    b.condition('Pregnancy', { code: '77386006' });
+    b.condition('Pregnancy', { code: '77386006' }, { onsetMinsAgo: 60 * 24 * 7 * 12 });
     const t = await triage(b, 'vomiting since last night');
     assert.equal(t.level, 3);
     assert.match(t.reasons[0]!, /suggested level 5; CiteCare keeps level 3.*Not met: .*pregnancy/);

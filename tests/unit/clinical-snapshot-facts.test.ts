@@ -153,6 +153,54 @@ describe('conditions, medications, allergies, notes', () => {
   });
 });
 
+describe('a past condition is not a current signal', () => {
+  const DAY_MS = 24 * 3_600_000;
+  const daysAgo = (days: number) => new Date(AT.getTime() - days * DAY_MS).toISOString();
+  const condition = (id: string, text: string, extra: Record<string, unknown>) =>
+    ({
+      resourceType: 'Condition',
+      id,
+      subject: { reference: 'Patient/p1' },
+      code: { text },
+      ...extra,
+    }) as Resource;
+
+  test('without a clinical status, an abatement in the past ends the condition; one to come does not', () => {
+    const s = buildSnapshot(
+      [
+        patient,
+        condition('over-date', 'Pneumonia', { onsetDateTime: daysAgo(400), abatementDateTime: daysAgo(380) }),
+        condition('over-age', 'Sprain of ankle', { abatementAge: { value: 30, unit: 'a' } }),
+        condition('over-text', 'Otitis media', { abatementString: 'as a child' }),
+        condition('ongoing', 'Hypertension', { onsetDateTime: daysAgo(900) }),
+        condition('ends-later', 'Cellulitis', {
+          abatementDateTime: new Date(AT.getTime() + DAY_MS).toISOString(),
+        }),
+      ],
+      { at: AT },
+    );
+    assert.deepEqual(s.conditions.map((c) => c.source).sort(), ['Condition/ends-later', 'Condition/ongoing']);
+  });
+
+  test('a pregnancy condition that began more than 44 weeks ago is not a pregnancy today', () => {
+    const pregnancy = (onsetDays: number | undefined) =>
+      buildSnapshot(
+        [
+          patient,
+          condition('preg', 'Pregnancy', {
+            clinicalStatus: { coding: [{ code: 'active' }] },
+            ...(onsetDays === undefined ? {} : { onsetDateTime: daysAgo(onsetDays) }),
+          }),
+        ],
+        { at: AT },
+      ).patient.pregnant;
+    assert.equal(pregnancy(3 * 365), false, 'three years ago');
+    assert.equal(pregnancy(44 * 7 + 1), false);
+    assert.equal(pregnancy(30 * 7), true, '30 weeks ago');
+    assert.equal(pregnancy(undefined), true, 'no onset: still counted');
+  });
+});
+
 describe('drug classes', () => {
   test('by SCD code, ingredient code, names and brands', () => {
     assert.deepEqual(classifyDrug(['860975'], []).ingredients, ['metformin']);

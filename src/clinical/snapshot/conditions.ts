@@ -8,6 +8,12 @@ const CURRENT: ReadonlySet<string> = new Set(['active', 'recurrence', 'relapse']
 const EXCLUDED_VERIFICATION: ReadonlySet<string> = new Set(['refuted', 'entered-in-error']);
 const TENTATIVE: ReadonlySet<string> = new Set(['provisional', 'differential', 'unconfirmed']);
 
+function abated(c: Condition, atMs: number): boolean {
+  const date = c.abatementDateTime ?? c.abatementPeriod?.end ?? c.abatementPeriod?.start;
+  if (date !== undefined) return !(Date.parse(date) > atMs);
+  return c.abatementString !== undefined || c.abatementAge !== undefined || c.abatementRange !== undefined;
+}
+
 export function conditionFact(c: Condition, atMs: number): ConditionFact | undefined {
   const source = refOf(c);
   if (!source) return undefined;
@@ -15,6 +21,8 @@ export function conditionFact(c: Condition, atMs: number): ConditionFact | undef
   const verification = statusCode(c.verificationStatus) ?? 'unknown';
   if (EXCLUDED_VERIFICATION.has(verification)) return undefined;
   if (clinical !== undefined && !CURRENT.has(clinical)) return undefined;
+  // Without a status, an abatement that has happened says the condition is over.
+  if (clinical === undefined && abated(c, atMs)) return undefined;
   const onset = c.onsetDateTime ?? c.onsetPeriod?.start ?? c.recordedDate;
   if (onset && Date.parse(onset) > atMs) return undefined;
   return {

@@ -11,6 +11,17 @@ const statusOf = (text: string, concept: Concept) =>
   complaintMatcher.mentions(text).find((m) => m.concept === concept)?.status;
 
 describe('normalising a chief complaint', () => {
+  test('pasted text names the same concepts: full-width letters, invisible separators, look-alike letters', () => {
+    assert.equal(normaliseComplaint('\uFF43\uFF48\uFF45\uFF53\uFF54 \uFF50\uFF41\uFF49\uFF4E'), 'chest pain');
+    assert.equal(normaliseComplaint('chest\u200Bpain'), 'chest pain');
+    assert.equal(normaliseComplaint('ches\u00ADt pain'), 'chest pain');
+    // Cyrillic "С" and "а" inside Latin words.
+    assert.equal(normaliseComplaint('\u0421hest p\u0430in'), 'chest pain');
+    assert.ok(has('\uFF33\uFF29', 'suicidal-ideation'), 'full-width SI');
+    // A word wholly in another script is left as it is.
+    assert.equal(normaliseComplaint('\u0431\u043E\u043B\u044C'), '\u0431\u043E\u043B\u044C');
+  });
+
   test('clinical abbreviations are spelled out', () => {
     assert.equal(normaliseComplaint('CP and SOB'), 'chest pain and shortness of breath');
     assert.equal(normaliseComplaint('abd pain, N/V'), 'abdominal pain , nausea and vomiting');

@@ -161,8 +161,67 @@ const MISSPELLINGS: Readonly<Record<string, string>> = {
 };
 
 /** Lower-case words of a complaint, abbreviations spelled out and known misspellings corrected. */
+/** Cyrillic and Greek letters drawn like Latin ones, as they arrive in text pasted from elsewhere. */
+const LOOKALIKES: Readonly<Record<string, string>> = {
+  а: 'a',
+  е: 'e',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  һ: 'h',
+  ӏ: 'l',
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  О: 'O',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  Х: 'X',
+  І: 'I',
+  ο: 'o',
+  α: 'a',
+  ν: 'v',
+  ι: 'i',
+  Ο: 'O',
+  Α: 'A',
+  Β: 'B',
+  Ε: 'E',
+  Η: 'H',
+  Ι: 'I',
+  Κ: 'K',
+  Μ: 'M',
+  Ν: 'N',
+  Τ: 'T',
+  Χ: 'X',
+};
+
+/**
+ * One form for the same letters: compatibility forms folded (full-width "ｃｈｅｓｔ", ligatures), invisible
+ * separators turned into spaces, soft hyphens dropped, and look-alike letters inside a Latin word made
+ * Latin, so that pasted or unusual text names the same concepts as typed text.
+ */
+function foldCharacters(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/\u00AD/g, '')
+    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, ' ')
+    .replace(/[\p{L}\p{M}]+/gu, (word) =>
+      /[A-Za-z]/.test(word) ? word.replace(/./gu, (ch) => LOOKALIKES[ch] ?? ch) : word,
+    );
+}
+
 export function normaliseComplaint(text: string): string {
-  let t = ` ${text} `;
+  let t = ` ${foldCharacters(text)} `;
   for (const [re, to] of CASED) t = t.replace(re, to);
   // Possessives carry no meaning for the concepts: "mum's tablets" is "mum tablets".
   t = t

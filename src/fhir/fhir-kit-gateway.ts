@@ -48,9 +48,17 @@ function asResource(x: unknown, what: string): Resource {
   return x as Resource;
 }
 
-function sameOrigin(url: string, base: string): boolean {
+/**
+ * Whether `url` lies under the server's base: the same origin, and the base path or below it on a segment
+ * boundary (a next link from `/r4` may not lead to `/r4-admin` or `/admin`, as the allowlist would not).
+ */
+function underBase(url: string, base: string): boolean {
   try {
-    return new URL(url, base).origin === new URL(base).origin;
+    const u = new URL(url, base);
+    const b = new URL(base);
+    if (u.origin !== b.origin || u.username || u.password) return false;
+    const basePath = b.pathname.replace(/\/+$/, '');
+    return u.pathname === basePath || u.pathname.startsWith(`${basePath}/`);
   } catch {
     return false;
   }
@@ -120,8 +128,8 @@ export function createFhirKitGateway(opts: FhirKitGatewayOptions): FhirGateway {
         const nextUrl = page.link?.find((l) => l.relation === 'next')?.url;
         if (!nextUrl) break;
         if (i >= opts.maxPages) return { resources: out, truncated: true };
-        // The token goes with the request: never follow a next link to another origin.
-        if (!sameOrigin(nextUrl, opts.baseUrl)) {
+        // The token goes with the request: never follow a next link outside the server's base.
+        if (!underBase(nextUrl, opts.baseUrl)) {
           throw new FhirGatewayError(
             'next page: link points to another server; not followed',
             'invalid-response',

@@ -15,6 +15,17 @@ export function inGroup(c: ConditionFact, group: ConditionGroup): boolean {
   return false;
 }
 
+const HISTORY_OF = /^\s*(?:(?:personal |past )?history of|h\/o|hx of)\b/i;
+
+/**
+ * "History of chemotherapy (situation)", "H/O renal dialysis": the record says it happened once, not that
+ * it is going on. Triage signals (immunocompromise, dialysis and the like) skip such entries.
+ */
+export function recordsHistory(c: ConditionFact): boolean {
+  const text = c.display || c.codes.find((x) => x.display)?.display || '';
+  return HISTORY_OF.test(text);
+}
+
 export function conditionsIn(conditions: readonly ConditionFact[], group: ConditionGroup): ConditionFact[] {
   return conditions.filter((c) => inGroup(c, group));
 }

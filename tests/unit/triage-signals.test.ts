@@ -134,3 +134,26 @@ describe("a finished encounter's reason is history, not today's complaint", () =
     assert.ok(assess(pneumoniaNow).findings.some((f) => f.id === 'sepsis-screen'));
   });
 });
+
+describe('a "history of" condition is a past event, not a current signal', () => {
+  const febrile = { ...NORMAL_VITALS, temperature: 38.5 };
+
+  test('history of chemotherapy: not immunocompromised, no neutropenic-sepsis floor; current chemotherapy still is', () => {
+    for (const display of [
+      'History of chemotherapy (situation)',
+      'Hx of chemotherapy',
+      'Personal history of transplant',
+    ]) {
+      const s = snapshot({ vitals: febrile, conditions: [display], chiefComplaint: 'cough' });
+      assert.deepEqual(triageSignals(s).immunocompromise, [], display);
+      assert.ok(!assess(s).triage.rules?.some((r) => r.id === 'immunocompromised-fever'), display);
+    }
+    const now = snapshot({ vitals: febrile, conditions: ['Chemotherapy'], chiefComplaint: 'cough' });
+    assert.ok(assess(now).triage.rules?.some((r) => r.id === 'immunocompromised-fever'));
+  });
+
+  test('history of dialysis is not dialysis', () => {
+    assert.equal(triageSignals(snapshot({ conditions: ['H/O renal dialysis'] })).dialysis, undefined);
+    assert.ok(triageSignals(snapshot({ conditions: ['Dependence on renal dialysis'] })).dialysis);
+  });
+});

@@ -3,6 +3,7 @@
 // high-dose steroids, biologics). Medicines are recognised by ingredient key or by name in their text,
 // because orders carry clinical-drug codes that our ingredient table does not list.
 import { CONDITION_CODES } from '../codes.ts';
+import { recordsHistory } from '../conditions-query.ts';
 import type { ConditionFact, MedicationFact, ResourceRef } from '../types.ts';
 
 /** Cytotoxic and targeted anticancer drugs commonly given in cycles. */
@@ -108,6 +109,7 @@ const IMMUNO_CONDITION_TEXT =
   /transplant|neutropeni|chemotherapy|immunodeficien|immunosuppress|immunocompromis|agranulocytosis/i;
 
 export function immunocompromisingCondition(c: ConditionFact): boolean {
+  if (recordsHistory(c)) return false;
   const codes = new Set<string>(CONDITION_CODES.immunocompromise);
   if (c.codes.some((x) => x.code && codes.has(x.code))) return true;
   return (

@@ -2,6 +2,7 @@
 // chief-complaint concepts, age band, pregnancy, immunocompromise, anticoagulants, dialysis, fever,
 // the pain score, chronic pain conditions and coded acute confusion.
 import { CONDITION_CODES } from '../codes.ts';
+import { recordsHistory } from '../conditions-query.ts';
 import { hasClass } from '../rules/context.ts';
 import { vital } from '../scores/inputs.ts';
 import type { ClinicalSnapshot, ConditionFact, MedicationFact, ResourceRef } from '../types.ts';
@@ -51,9 +52,10 @@ function matching(
   const set = new Set(codes);
   return conditions.filter(
     (c) =>
-      c.codes.some((x) => x.code && set.has(x.code)) ||
-      text.test(c.display) ||
-      c.codes.some((x) => text.test(x.display ?? '')),
+      !recordsHistory(c) &&
+      (c.codes.some((x) => x.code && set.has(x.code)) ||
+        text.test(c.display) ||
+        c.codes.some((x) => text.test(x.display ?? ''))),
   );
 }
 

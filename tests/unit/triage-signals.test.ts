@@ -157,3 +157,15 @@ describe('a "history of" condition is a past event, not a current signal', () =>
     assert.ok(triageSignals(snapshot({ conditions: ['Dependence on renal dialysis'] })).dialysis);
   });
 });
+
+test('a huge encounter reason is read up to its first 2,000 characters, quickly', () => {
+  const filler = 'ankle pain and swelling, '.repeat(40_000);
+  const s = {
+    ...snapshot({ vitals: NORMAL_VITALS }),
+    encounter: { source: 'Encounter/e1', reason: `chest pain; ${filler}` },
+  };
+  const t0 = performance.now();
+  const result = assess(s);
+  assert.ok(performance.now() - t0 < 1000, 'the floor is worked out in well under a second');
+  assert.ok(result.triage.rules?.some((r) => r.id === 'chest-pain'));
+});

@@ -74,8 +74,14 @@ function statedPain(text: string | undefined): number | undefined {
  * "drug overdose", a routine check-up) is not today's complaint. Free text only ever raises acuity.
  */
 export function complaintText(s: ClinicalSnapshot): string | undefined {
-  return s.chiefComplaint ?? currentEncounterReason(s);
+  return (s.chiefComplaint ?? currentEncounterReason(s))?.slice(0, MAX_COMPLAINT_CHARS);
 }
+
+/**
+ * The most of a complaint the rules read: four times the triage app's own limit (500), and enough for any
+ * list of encounter reasons; an EHR's megabyte of reason text would otherwise hold the hook for seconds.
+ */
+export const MAX_COMPLAINT_CHARS = 2000;
 
 /** The recorded reason of an encounter still going on at `at`. */
 export function currentEncounterReason(s: ClinicalSnapshot): string | undefined {

@@ -8,12 +8,13 @@ import { buildCards } from '../cards/build-cards.ts';
 import { cardSchema } from '../cards/card-schema.ts';
 import { assess } from '../clinical/assess.ts';
 import type { Clock } from '../clinical/clock.ts';
+import { vitalSignsGap } from '../clinical/scores/inputs.ts';
 import { codeLabel } from '../clinical/snapshot/observation-variants.ts';
 import { buildSnapshot } from '../clinical/snapshot.ts';
 import type { Citation, ClinicalSnapshot, TriageResult } from '../clinical/types.ts';
 import type { Config } from '../config.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
-import { combineWithAdvice, hasCurrentVitalSigns } from '../llm/combine-triage.ts';
+import { combineWithAdvice } from '../llm/combine-triage.ts';
 import { phiTermsFromResources } from '../llm/redact.ts';
 import type { AdviceResult, Advisor } from '../llm/types.ts';
 import { retrieveForAssessment } from './retrieve.ts';
@@ -122,10 +123,8 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
     }
     timings.advise = ms(t2);
 
-    const vitalsKnown = hasCurrentVitalSigns(snapshot);
-    if (input.adviceKind === 'triage' && !vitalsKnown) {
-      missing.push('no current vital signs: the safety floor could not be checked');
-    }
+    const vitalsGap = vitalSignsGap(snapshot);
+    if (input.adviceKind === 'triage' && vitalsGap) missing.push(vitalsGap);
     const triage: TriageResult =
       advice.status === 'ok' && advice.triage
         ? combineWithAdvice(floorTriage, snapshot, advice.triage)

@@ -1,16 +1,17 @@
 // What counts as an input: plausibility limits for extreme but real readings, an implausible newest
 // reading blocking older ones, condition text that is not the CHA2DS2-VASc item, a venous saturation code,
-// and trimethoprim as a potassium-raising drug.
+// trimethoprim as a potassium-raising drug, and which vital signs a card says are missing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assess, computeScores } from '../../src/clinical/assess.ts';
 import { classifyDrug } from '../../src/clinical/drug-classes.ts';
 import { implausibleReason, LOINC_KIND } from '../../src/clinical/observation-kinds.ts';
 import { cha2ds2Vasc } from '../../src/clinical/scores/cha2ds2-vasc.ts';
+import { vitalSignsGap } from '../../src/clinical/scores/inputs.ts';
 import { buildSnapshot } from '../../src/clinical/snapshot.ts';
 import type { ConditionFact, MedicationFact } from '../../src/clinical/types.ts';
 import { AT, obs, patient } from './clinical-snapshot-fixtures.ts';
-import { snapshot } from './clinical-test-helpers.ts';
+import { NORMAL_VITALS, snapshot } from './clinical-test-helpers.ts';
 
 describe('plausibility limits', () => {
   test('extreme but real readings are accepted: apnoea, HR 1 and 18, SBP 20 and 35', () => {
@@ -124,5 +125,20 @@ describe('trimethoprim raises potassium', () => {
       (x) => x.id === 'hyperkalaemia',
     );
     assert.match(f?.detail ?? '', /Drugs that can raise potassium: trimethoprim 200 mg/);
+  });
+});
+
+describe('what the card says about missing vital signs', () => {
+  test('none at all, some of the four, or all four present', () => {
+    assert.equal(vitalSignsGap(snapshot()), 'no current vital signs: the safety floor could not be checked');
+    assert.equal(
+      vitalSignsGap(snapshot({ vitals: { heartRate: 80, respiratoryRate: 16, systolicBP: 128 } })),
+      'no current SpO2: the safety floor could not be fully checked',
+    );
+    assert.equal(
+      vitalSignsGap(snapshot({ vitals: { heartRate: 80, spo2: 97 } })),
+      'no current respiratory rate, systolic blood pressure: the safety floor could not be fully checked',
+    );
+    assert.equal(vitalSignsGap(snapshot({ vitals: NORMAL_VITALS })), undefined);
   });
 });

@@ -127,3 +127,21 @@ export function hasCurrentVitalSigns(snapshot: ClinicalSnapshot): boolean {
   const v = snapshot.vitals;
   return [v.heartRate, v.respiratoryRate, v.systolicBP, v.spo2].every((s) => s?.latest !== undefined);
 }
+
+/**
+ * What the card says when hasCurrentVitalSigns is false: that there are none, or which of the four are
+ * missing (a chart with a heart rate, breathing rate and blood pressure but no SpO2 has vital signs).
+ */
+export function vitalSignsGap(snapshot: ClinicalSnapshot): string | undefined {
+  const v = snapshot.vitals;
+  const named = [
+    ['heart rate', v.heartRate],
+    ['respiratory rate', v.respiratoryRate],
+    ['systolic blood pressure', v.systolicBP],
+    ['SpO2', v.spo2],
+  ] as const;
+  const missing = named.filter(([, s]) => s?.latest === undefined).map(([name]) => name);
+  if (missing.length === 0) return undefined;
+  if (missing.length === named.length) return 'no current vital signs: the safety floor could not be checked';
+  return `no current ${missing.join(', ')}: the safety floor could not be fully checked`;
+}

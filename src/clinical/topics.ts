@@ -51,6 +51,8 @@ export const TOPICS = [
   'serotonin-syndrome',
   'warfarin',
   'transparency',
+  'medication-review',
+  'care-gap',
 ] as const;
 
 export type Topic = (typeof TOPICS)[number];

@@ -34,6 +34,10 @@ export interface AuditRecordInput {
     error?: string;
     cached?: boolean;
   };
+  /** The version of the drug table the medication review used (every pipeline record). */
+  drugTableVersion?: string;
+  /** patient-view chart review: the items shown (with their card) and those hidden by earlier feedback. */
+  chartReview?: unknown;
   /** The cards returned (or, in silent mode, the cards that would have been returned). */
   cards: unknown[];
   /** uuids of the returned cards, for linking feedback. */

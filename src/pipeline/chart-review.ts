@@ -55,6 +55,8 @@ function folded(s: ClinicalSnapshot, f: Finding): Finding & { review: ReviewItem
 export interface ChartReviewOutcome {
   /** Findings that still get cards of their own. */
   rest: Finding[];
+  /** The lines on the chart-review cards (shown, not hidden). */
+  grouped: Finding[];
   cards: ChartReviewCard[];
   audit: ChartReviewAudit;
   errors: string[];
@@ -101,6 +103,7 @@ export async function chartReviewForView(
   });
   return {
     rest,
+    grouped: shown,
     cards,
     errors,
     audit: {

@@ -158,7 +158,10 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
       publicBaseUrl: deps.config.PUBLIC_BASE_URL,
       patientId: input.patientId,
       encounterId: input.encounterId,
-      assessment: review ? { ...finalAssessment, findings: review.rest } : finalAssessment,
+      assessment: review
+        ? { ...finalAssessment, findings: [...review.rest, ...review.grouped] }
+        : finalAssessment,
+      ...(review ? { grouped: new Set(review.grouped) } : {}),
       triage,
       advice,
       triageCitations: retrieval.triageCitations,

@@ -10,7 +10,7 @@ export interface SmartAppContext {
   settings: SmartSettings;
   launches: ExpiringStore<LaunchState>;
   sessions: ExpiringStore<SmartSession>;
-  /** Unsent decisions, keyed by pendingKey(iss, patient, user): they outlive sessions and relaunches. */
+  /** Unsent decisions, keyed by pendingKey(session): with a verified user they outlive sessions and relaunches. */
   pending: ExpiringStore<PendingDecision>;
   discover: (iss: string, timeoutMs: number) => Promise<SmartServerInfo>;
 }

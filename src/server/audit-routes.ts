@@ -8,10 +8,14 @@ import { InvalidFilterError } from '../audit/sql-audit-reader.ts';
 import type { AuditDatabase } from '../audit/types.ts';
 import { AUDIT_WEB_ASSETS, auditPageHtml } from '../audit/web-assets.ts';
 import { AuditorAuthError, type VerifyAuditor } from '../auth/auditor-auth.ts';
+import { type RateLimitConfig, RateLimitedError, registerRateLimit } from './rate-limit.ts';
+import { AUDIT_PAGE_HEADERS } from './security-headers.ts';
 
 export interface AuditRoutesOptions {
   store: AuditDatabase;
   verifyAuditor: VerifyAuditor;
+  /** Rate limit settings: each auditor (token subject) has one budget. */
+  config: RateLimitConfig;
 }
 
 const time = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
@@ -36,17 +40,6 @@ const listQuery = filterQuery.extend({
 
 const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS).default('ndjson') });
 
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 function badQuery(reply: FastifyReply, error: z.ZodError | InvalidFilterError) {
   const problems =
     error instanceof z.ZodError
@@ -55,21 +48,26 @@ function badQuery(reply: FastifyReply, error: z.ZodError | InvalidFilterError) {
   return reply.code(400).send({ error: 'invalid query', problems });
 }
 
-export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, { store, verifyAuditor }) => {
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified auditor's subject, on /audit/api routes. */
+    auditorSubject?: string;
+  }
+}
+
+export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (
+  app,
+  { store, verifyAuditor, config },
+) => {
   const base = app.prefix || '';
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
 
-  app.get('/', async (_request, reply) =>
-    reply
-      .header('content-security-policy', PAGE_CSP)
-      .type('text/html; charset=utf-8')
-      .send(auditPageHtml(base)),
+  app.get('/', { helmet: AUDIT_PAGE_HEADERS }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(auditPageHtml(base)),
   );
   for (const asset of AUDIT_WEB_ASSETS) {
     app.get(`/assets/${asset.name}`, async (_request, reply) =>
@@ -79,9 +77,11 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, {
 
   await app.register(
     async (api) => {
+      api.decorateRequest('auditorSubject', undefined);
       api.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
         try {
           const auditor = await verifyAuditor(request.headers.authorization);
+          request.auditorSubject = auditor.subject;
           // Who read what, kept in the service log (not in the chain, which holds decisions only).
           // The route pattern, not the URL: filter values go under `filters`, where the logger's
           // redaction still hides a patient id.
@@ -105,8 +105,16 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, {
         }
       });
 
+      await registerRateLimit(api, config, { name: 'audit', key: (request) => request.auditorSubject });
+
       api.setErrorHandler((err, request, reply) => {
         if (err instanceof InvalidFilterError) return badQuery(reply, err);
+        if (err instanceof RateLimitedError) {
+          return reply
+            .code(429)
+            .header('retry-after', String(err.retryAfterSeconds))
+            .send({ error: 'too many requests' });
+        }
         request.log.error({ err }, 'audit API failed');
         return reply.code(500).send({ error: 'internal error' });
       });

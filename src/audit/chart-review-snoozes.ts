@@ -14,41 +14,25 @@ export interface ChartReviewAudit {
   hidden: Array<ReviewItem & { reason: string; snoozedAt: string }>;
 }
 
-const PAGE = 100;
-const MAX_PAGES = 10;
-
-export function snoozesFromAudit(reader: Pick<AuditReader, 'list' | 'get'>): SnoozeLookup {
+export function snoozesFromAudit(reader: Pick<AuditReader, 'overriddenSince'>): SnoozeLookup {
   return async (patient, since) => {
     const out: SnoozedItem[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const res = await reader.list({
-        patient,
-        from: since.toISOString(),
-        outcome: 'overridden',
-        limit: PAGE,
-        cursor,
-      });
-      for (const summary of res.records) {
-        const detail = await reader.get(summary.id);
-        const review = (detail?.record as { chartReview?: ChartReviewAudit } | undefined)?.chartReview;
-        if (!detail || !review) continue;
-        for (const f of detail.feedback) {
-          const code = f.overrideReason?.code;
-          if (f.outcome !== 'overridden' || !isSnoozeReason(code) || f.receivedAt < since.toISOString())
-            continue;
-          for (const item of review.shown.filter((i) => i.cardId === f.cardId))
-            out.push({
-              key: item.key,
-              fingerprint: item.fingerprint,
-              ...(item.labValue !== undefined ? { labValue: item.labValue } : {}),
-              reason: code,
-              at: f.receivedAt,
-            });
-        }
+    for (const detail of await reader.overriddenSince(patient, since)) {
+      const review = (detail.record as { chartReview?: ChartReviewAudit }).chartReview;
+      if (!review) continue;
+      for (const f of detail.feedback) {
+        const code = f.overrideReason?.code;
+        if (f.outcome !== 'overridden' || !isSnoozeReason(code) || f.receivedAt < since.toISOString())
+          continue;
+        for (const item of review.shown.filter((i) => i.cardId === f.cardId))
+          out.push({
+            key: item.key,
+            fingerprint: item.fingerprint,
+            ...(item.labValue !== undefined ? { labValue: item.labValue } : {}),
+            reason: code,
+            at: f.receivedAt,
+          });
       }
-      cursor = res.nextCursor;
-      if (!cursor) break;
     }
     return out;
   };

@@ -215,6 +215,8 @@ export interface PurgeResult {
 export interface AuditReader {
   list(filter?: AuditRecordFilter): Promise<AuditRecordPage>;
   get(id: string): Promise<AuditRecordDetail | undefined>;
+  /** Records of this patient with a card overridden since `since` (by feedback time), with their feedback. */
+  overriddenSince(patient: string, since: Date): Promise<AuditRecordDetail[]>;
   /** The record that returned the card with this uuid (CDS feedback checks against it). */
   recordForCard(cardId: string): Promise<AuditRecord | undefined>;
   metrics(filter?: MetricsFilter): Promise<AuditMetrics>;

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { recordToProvenance } from '../../src/audit/fhir-export.ts';
 import type { AuditDatabase } from '../../src/audit/types.ts';
 import { cardSchema } from '../../src/cards/card-schema.ts';
 import { fullPrefetch, hookRequest, PATIENT_ID } from '../fixtures/cds/patient.ts';
@@ -153,6 +154,12 @@ export function chartReviewSuite(
       assert.ok(review.hidden.length >= 3);
       assert.ok(review.shown.length >= 1);
       assert.match(String(detail!.record.drugTableVersion), /\d/);
+      const prov = recordToProvenance(detail!.record);
+      assert.ok(
+        prov.entity?.some((e) => e.what.identifier?.value === detail!.record.drugTableVersion),
+        'the FHIR export names the drug table version',
+      );
+      assert.equal((await t.audit.verifyChain()).ok, true);
     });
 
     it('shows a hidden item again when its evidence changes (a new dose)', async () => {

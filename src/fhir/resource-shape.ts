@@ -71,6 +71,9 @@ const ARRAY_FIELDS = new Set([
 /** Array fields that some nested R4 elements carry as one object (Claim.item.category, Patient.contact.name). */
 const ARRAY_OR_OBJECT = new Set(['category', 'name', 'address']);
 
+/** Lists of strings in FHIR R4 (HumanName.given/prefix/suffix, Address.line, meta.profile). */
+const STRING_LISTS: ReadonlySet<string> = new Set(['given', 'prefix', 'suffix', 'line', 'profile']);
+
 /** A primitive by its FHIR choice-type suffix (valueString, effectiveDateTime, onsetDate…). */
 const STRING_SUFFIX =
   /(String|DateTime|Date|Instant|Time|Uri|Url|Canonical|Code|Id|Markdown|Oid|Uuid|Base64Binary)$/;
@@ -175,12 +178,12 @@ function isPrimitive(item: unknown): boolean {
 }
 
 /**
- * An array item: arrays of strings stay strings (`given`, `profile`); the known arrays of elements
- * hold objects; any other array may hold primitives (`line`, `prefix`, `diagnosisSequence`).
+ * An array item: the string lists hold strings (`given`, `line`); the known arrays of elements hold
+ * objects; any other array may hold primitives (`diagnosisSequence`, `instantiatesUri`).
  */
 function checkValue(key: string, item: unknown, path: string): Problem {
   if (typeof item === 'string' && (key === 'category' || key === 'name')) return undefined;
-  if (key === 'given' || key === 'profile') return typeof item === 'string' ? undefined : path;
+  if (STRING_LISTS.has(key)) return typeof item === 'string' ? undefined : path;
   if (!ARRAY_FIELDS.has(key) && isPrimitive(item)) return undefined;
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return path;
   return checkObject(item as Record<string, unknown>, path, false);

@@ -68,7 +68,7 @@ describe('malformedField accepts valid R4 shapes that real servers send', () => 
       [r({ resourceType: 'Observation', id: 'o', category: { coding: [] } }), 'category'],
       [r({ resourceType: 'Patient', id: 'p', name: { family: 'x' } }), 'name'],
       [r({ resourceType: 'Patient', id: 'p', _birthDate: '1970' }), '_birthDate'],
-      [r({ resourceType: 'Patient', id: 'p', name: [{ prefix: [{}], given: [1] }] }), 'name[0].given[0]'],
+      [r({ resourceType: 'Patient', id: 'p', name: [{ prefix: [{}], given: [1] }] }), 'name[0].prefix[0]'],
       [
         r({ resourceType: 'Claim', id: 'c', item: [{ diagnosisSequence: [Number.NaN] }] }),
         'item[0].diagnosisSequence[0]',

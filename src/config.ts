@@ -28,6 +28,13 @@ export const configSchema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
+    /** Prefix of every Redis key CiteCare writes, so several deployments (or tests) can share one Redis. */
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1–64 letters, digits or : _ . -')
+      .default('citecare:'),
+    /** Prometheus metrics at /metrics on this port (same HOST), never on the public port. Unset: none. */
+    METRICS_PORT: intFrom(0, 65535).optional(),
     /** Services that compute and record everything but return no cards (comma-separated ids). */
     SILENT_SERVICES: csv.default([]),
     HOOK_BUDGET_MS: intFrom(100, 60_000).default(2500),
@@ -92,6 +99,13 @@ export const configSchema = z
         code: 'custom',
         path: ['OPENAI_API_KEY'],
         message: 'is required when LLM_PROVIDER=openai (unless OPENAI_BASE_URL names a keyless local server)',
+      });
+    }
+    if (c.METRICS_PORT !== undefined && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_PORT'],
+        message: 'must differ from PORT: metrics are never served on the public port',
       });
     }
     if (c.SMART_CLIENT_SECRET && c.SMART_PRIVATE_JWKS_FILE) {

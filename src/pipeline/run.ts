@@ -15,6 +15,7 @@ import type { GuidelineIndex } from '../guidelines/types.ts';
 import { combineTriage, hasCurrentVitalSigns } from '../llm/combine-triage.ts';
 import { phiTermsFromResources } from '../llm/redact.ts';
 import type { AdviceResult, Advisor } from '../llm/types.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import { retrieveForAssessment } from './retrieve.ts';
 import type { PipelineInput, PipelineResult, RunPipeline } from './types.ts';
 
@@ -33,6 +34,8 @@ export interface PipelineDeps {
   audit: AuditStore;
   /** Called when the audit store fails or recovers (drives /readyz). */
   onAuditHealth?: (healthy: boolean) => void;
+  /** Model, verifier, card and audit-append metrics (absent in tools that serve no /metrics). */
+  metrics?: Metrics;
 }
 
 /** Which cards each hook shows. */
@@ -116,6 +119,7 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
       }
     }
     timings.advise = ms(t2);
+    deps.metrics?.observeAdvice(advice);
 
     const vitalsKnown = hasCurrentVitalSigns(snapshot);
     if (input.adviceKind === 'triage' && !vitalsKnown) {
@@ -190,13 +194,16 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
 
     let audit: PipelineResult['audit'];
     try {
-      audit = await deps.audit.append(record);
+      audit = deps.metrics
+        ? await deps.metrics.timeAuditAppend(() => deps.audit.append(record))
+        : await deps.audit.append(record);
       deps.onAuditHealth?.(true);
     } catch (err) {
       deps.onAuditHealth?.(false);
       throw new AuditUnavailableError(err);
     }
 
+    if (!silent) deps.metrics?.observeCards(cards);
     return {
       snapshot,
       snapshotHash: hash,

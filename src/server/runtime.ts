@@ -10,6 +10,7 @@ import { createGuidelineIndex, guidelineIndexOptions } from '../guidelines/creat
 import type { GuidelineIndex } from '../guidelines/types.ts';
 import { createAdvisor } from '../llm/create-advisor.ts';
 import type { Advisor } from '../llm/types.ts';
+import { Metrics } from '../observability/metrics.ts';
 import { createPipeline } from '../pipeline/run.ts';
 import type { RunPipeline } from '../pipeline/types.ts';
 import { loadOrCreateDemoClient } from './demo-client.ts';
@@ -17,10 +18,15 @@ import { loadOrCreateDemoClient } from './demo-client.ts';
 /** Readiness: red after a failed audit write, green again after a successful write or probe. */
 export class Health {
   private failedAt: number | undefined;
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** Called with every change of the audit store's state (the readiness gauge). */
+    private readonly onChange: (auditOk: boolean) => void = () => {},
+  ) {}
 
   auditWrite(ok: boolean): void {
     this.failedAt = ok ? undefined : this.now();
+    this.onChange(ok);
   }
 
   /**
@@ -50,6 +56,8 @@ export interface Runtime {
   cdsClients: CdsClient[];
   replayCache: ReplayCache;
   health: Health;
+  /** This process's Prometheus metrics (served on METRICS_PORT). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -80,7 +88,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     cdsClients.push({ iss: demo.iss, jwks: demo.jwks as CdsClient['jwks'], allowedJku: [] });
   }
   const replayCache = overrides.replayCache ?? createReplayCache(config.REDIS_URL);
-  const health = new Health();
+  const metrics = new Metrics();
+  const health = new Health(Date.now, (ok) => metrics.ready.set(ok && guidelines.size > 0 ? 1 : 0));
 
   const pipeline = createPipeline({
     config,
@@ -89,6 +98,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     advisor,
     audit,
     onAuditHealth: (ok) => health.auditWrite(ok),
+    metrics,
   });
 
   const runtime: Runtime = {
@@ -105,6 +115,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     cdsClients,
     replayCache,
     health,
+    metrics,
     async close() {
       await audit.close();
       await replayCache.close?.();

@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { createGuidelineIndex, guidelineIndexOptions } from '../guidelines/create-guideline-index.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
 import { createAdvisor } from '../llm/create-advisor.ts';
+import { RedisAdviceCache } from '../llm/redis-advice-cache.ts';
 import type { Advisor } from '../llm/types.ts';
 import { Metrics } from '../observability/metrics.ts';
 import { createPipeline } from '../pipeline/run.ts';
@@ -80,14 +81,24 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const guidelines =
     overrides.guidelines ??
     (await createGuidelineIndex(guidelineIndexOptions(config, { onWarning: (m) => warn(m) })));
-  const advisor = overrides.advisor ?? createAdvisor(config);
+  // Shared model answers when instances share Redis; sealed, so SESSION_SECRET is needed too.
+  const sharedAdviceCache =
+    !overrides.advisor && config.REDIS_URL && config.SESSION_SECRET
+      ? new RedisAdviceCache({
+          url: config.REDIS_URL,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+          secret: config.SESSION_SECRET,
+        })
+      : undefined;
+  const advisor =
+    overrides.advisor ?? createAdvisor(config, sharedAdviceCache ? { cache: sharedAdviceCache } : {});
   const audit = overrides.audit ?? (await openAuditStore(config.AUDIT_DATABASE_URL));
   const cdsClients = overrides.cdsClients ?? (await loadCdsClients(config.CDS_CLIENTS_FILE));
   if (!overrides.cdsClients && trustsDemoClient(config)) {
     const demo = await loadOrCreateDemoClient('data');
     cdsClients.push({ iss: demo.iss, jwks: demo.jwks as CdsClient['jwks'], allowedJku: [] });
   }
-  const replayCache = overrides.replayCache ?? createReplayCache(config.REDIS_URL);
+  const replayCache = overrides.replayCache ?? createReplayCache(config.REDIS_URL, config.REDIS_KEY_PREFIX);
   const metrics = new Metrics();
   const health = new Health(Date.now, (ok) => metrics.ready.set(ok && guidelines.size > 0 ? 1 : 0));
 
@@ -119,6 +130,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     async close() {
       await audit.close();
       await replayCache.close?.();
+      await sharedAdviceCache?.close();
     },
   };
   return runtime;

@@ -7,6 +7,7 @@ import { createReplayCache, type ReplayCache } from '../auth/replay-cache.ts';
 import { type Clock, systemClock } from '../clinical/clock.ts';
 import type { Config } from '../config.ts';
 import { createGuidelineIndex, guidelineIndexOptions } from '../guidelines/create-guideline-index.ts';
+import { memoizeSearches } from '../guidelines/memo-index.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
 import { createAdvisor } from '../llm/create-advisor.ts';
 import { RedisAdviceCache } from '../llm/redis-advice-cache.ts';
@@ -78,9 +79,11 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   let warn = (m: string) => {
     early.push(m);
   };
-  const guidelines =
+  const index =
     overrides.guidelines ??
     (await createGuidelineIndex(guidelineIndexOptions(config, { onWarning: (m) => warn(m) })));
+  // BM25 alone is deterministic: repeated searches (every view of a chart) come from memory.
+  const guidelines = config.EMBEDDINGS_BASE_URL ? index : memoizeSearches(index);
   // Shared model answers when instances share Redis; sealed, so SESSION_SECRET is needed too.
   const sharedAdviceCache =
     !overrides.advisor && config.REDIS_URL && config.SESSION_SECRET

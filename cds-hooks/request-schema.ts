@@ -10,8 +10,34 @@ const typedRef = (types: string[]) =>
   );
 const fhirId = nonEmpty.regex(/^[A-Za-z0-9\-.]{1,64}$/, 'must be a FHIR id');
 
+/**
+ * A Bundle's envelope as CiteCare reads it: entries are objects, each resource (when present) a
+ * FHIR resource; links are objects with a relation and a url. Anything else is the client's error,
+ * answered 400 with the part named, never a crash further in.
+ */
+const bundleEnvelope = z.looseObject({
+  resourceType: z.literal('Bundle'),
+  entry: z
+    .array(z.looseObject({ resource: z.looseObject({ resourceType: nonEmpty }).optional() }), {
+      error: 'must be an array of entry objects',
+    })
+    .optional(),
+  link: z
+    .array(z.looseObject({ relation: z.string(), url: z.string() }), {
+      error: 'must be an array of link objects',
+    })
+    .optional(),
+});
+
 /** A prefetch value: a FHIR resource (a searchset Bundle, an OperationOutcome…) or null. */
-const prefetchValue = z.union([z.null(), z.looseObject({ resourceType: nonEmpty })]);
+const prefetchValue = z.union([z.null(), z.looseObject({ resourceType: nonEmpty })]).superRefine((v, ctx) => {
+  if (v?.resourceType !== 'Bundle') return;
+  const envelope = bundleEnvelope.safeParse(v);
+  if (envelope.success) return;
+  for (const issue of envelope.error.issues) {
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }
+});
 
 const bundle = z.looseObject({
   resourceType: z.literal('Bundle', { error: 'must be a FHIR Bundle' }),

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FhirGatewayError } from '../src/fhir/gateway.ts';
 import { gatherPatientData } from '../src/fhir/patient-data.ts';
+import { patientOf } from '../src/fhir/prefetch.ts';
 import { fhirProblem, pendingView, problem } from './api-problems.ts';
 import { type SmartAppContext, saveSession } from './context.ts';
 import { registerDecisionRoutes } from './decision-routes.ts';
@@ -72,7 +73,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: SmartAppContext): v
   });
 
   const sessionOf = (request: FastifyRequest) => request.smartSession as SmartSession;
-  const keyOf = (s: SmartSession) => pendingKey(s.iss, s.patientId, s.fhirUser);
+  const keyOf = (s: SmartSession) => pendingKey(s);
   app.post('/logout', async (request, reply) => {
     const session = sessionOf(request);
     await ctx.sessions.delete(session.id);
@@ -164,10 +165,22 @@ export function registerApiRoutes(app: FastifyInstance, ctx: SmartAppContext): v
     const session = sessionOf(request);
     const params = resourceParams.safeParse(request.params);
     if (!params.success) return problem(reply, 400, 'invalid', 'Not a FHIR reference.');
+    // Only the launch patient's compartment, whatever scopes the EHR granted: another Patient is
+    // not even asked for, and anything else must name this patient as its subject or patient.
+    const launchPatient = `Patient/${session.patientId}`;
+    const outside = () =>
+      problem(
+        reply,
+        403,
+        'outside-patient',
+        'Only data about the patient this app was opened for can be shown.',
+      );
+    if (params.data.type === 'Patient' && params.data.id !== session.patientId) return outside();
     try {
       const resource = await withFhir(ctx, session, (g) => g.read(params.data.type, params.data.id));
       if (!resource)
         return problem(reply, 404, 'not-found', `${params.data.type}/${params.data.id} was not found.`);
+      if (patientOf(resource) !== launchPatient) return outside();
       return reply.type('application/fhir+json; charset=utf-8').send(JSON.stringify(resource, null, 2));
     } catch (err) {
       return fhirProblem(reply, err);

@@ -11,7 +11,7 @@ export interface SmartAppContext {
   settings: SmartSettings;
   launches: ExpiringStore<LaunchState>;
   sessions: ExpiringStore<SmartSession>;
-  /** Unsent decisions, keyed by pendingKey(iss, patient, user): they outlive sessions and relaunches. */
+  /** Unsent decisions, keyed by pendingKey(session): with a verified user they outlive sessions and relaunches. */
   pending: ExpiringStore<PendingDecision>;
   discover: (iss: string, timeoutMs: number) => Promise<SmartServerInfo>;
   /** One token refresh per session at a time, across instances when Redis is shared. */

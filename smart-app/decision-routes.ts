@@ -21,7 +21,7 @@ const decisionBody = z.discriminatedUnion('action', [
 export function registerDecisionRoutes(app: FastifyInstance, ctx: SmartAppContext): void {
   const { runtime } = ctx;
   const sessionOf = (request: FastifyRequest) => request.smartSession as SmartSession;
-  const keyOf = (s: SmartSession) => pendingKey(s.iss, s.patientId, s.fhirUser);
+  const keyOf = (s: SmartSession) => pendingKey(s);
   // One delivery per nurse and patient at a time in this process (double clicks, two tabs).
   const delivering = new Set<string>();
 

@@ -21,7 +21,6 @@ import {
   sessionCookieName,
 } from './session.ts';
 import { normaliseBaseUrl } from './settings.ts';
-import { CONTENT_SECURITY_POLICY } from './static-routes.ts';
 
 const launchQuery = z.object({
   iss: z.string().min(1).max(2000).optional(),
@@ -45,7 +44,6 @@ function sendError(reply: FastifyReply, status: number, title: string, message: 
     .code(status)
     .type('text/html; charset=utf-8')
     .header('Cache-Control', 'no-store')
-    .header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
     .send(errorPage(title, message, hint));
 }
 

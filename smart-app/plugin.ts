@@ -3,7 +3,9 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../src/config.ts';
+import { registerRateLimit } from '../src/server/rate-limit.ts';
 import type { Runtime } from '../src/server/runtime.ts';
+import { SMART_PAGE_HEADERS } from '../src/server/security-headers.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import type { SmartAppContext } from './context.ts';
 import { type ExpiringStore, MemoryExpiringStore } from './expiring-store.ts';
@@ -90,11 +92,19 @@ export const smartAppPlugin: FastifyPluginAsync<SmartAppPluginOptions> = async (
   if (!app.hasDecorator('parseCookie')) await app.register(cookie);
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
 
+  // The page and the launch's HTML answers carry the SMART page's CSP (the app's one helmet
+  // configuration, per route); /api keeps the default that allows nothing.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith(`${app.prefix}/api`)) return;
+    route.config = { ...(route.config ?? {}), helmet: SMART_PAGE_HEADERS } as typeof route.config;
+  });
   registerLaunchRoutes(app, ctx);
   registerStaticRoutes(app);
   await app.register(
     async (api) => {
       api.decorateRequest('smartSession', undefined);
+      // One budget per session (the limit runs after the session hook has found it).
+      await registerRateLimit(api, config, { name: 'smart', key: (request) => request.smartSession?.id });
       registerApiRoutes(api, ctx);
     },
     { prefix: '/api' },

@@ -36,10 +36,20 @@ export const HANDLE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 export const sessionTtl = (session: Pick<SmartSession, 'createdAt'>, now = Date.now()): number =>
   Math.min(SESSION_IDLE_MS, session.createdAt + SESSION_MAX_MS - now);
 
-/** Key of the unsent-decision store: one per server, patient and nurse. */
-export const pendingKey = (iss: string, patientId: string, user: string | undefined): string =>
+/**
+ * Key of the unsent-decision store: one per server, patient and verified nurse, so a decision
+ * outlives sessions and relaunches. Without a verified user (no id_token, no fhirUser, open mode)
+ * nobody can tell two nurses apart, so the decision stays in the session that made it.
+ */
+export const pendingKey = (session: Pick<SmartSession, 'id' | 'iss' | 'patientId' | 'fhirUser'>): string =>
   createHash('sha256')
-    .update(JSON.stringify([iss, patientId, user ?? '']))
+    .update(
+      JSON.stringify(
+        session.fhirUser
+          ? [session.iss, session.patientId, session.fhirUser]
+          : [session.iss, session.patientId, '', 'session', session.id],
+      ),
+    )
     .digest('base64url');
 
 export interface LaunchState {

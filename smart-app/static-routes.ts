@@ -16,14 +16,6 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
 };
 
-/**
- * No inline script or style anywhere; the page may be framed by the EHR (an iframe launch), so
- * frame-ancestors is left to the deployment, which knows the EHR's origin.
- */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "base-uri 'none'; form-action 'self'; object-src 'none'";
-
 export function registerStaticRoutes(app: FastifyInstance): void {
   const cache = new Map<string, Buffer>();
   for (const [path, { file, type }] of Object.entries(FILES)) {
@@ -33,13 +25,7 @@ export function registerStaticRoutes(app: FastifyInstance): void {
         body = await readFile(join(PUBLIC_DIR, file));
         cache.set(file, body);
       }
-      return reply
-        .type(type)
-        .header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
-        .header('X-Content-Type-Options', 'nosniff')
-        .header('Referrer-Policy', 'same-origin')
-        .header('Cache-Control', 'no-cache')
-        .send(body);
+      return reply.type(type).header('Cache-Control', 'no-cache').send(body);
     });
   }
 }

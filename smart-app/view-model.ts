@@ -194,6 +194,9 @@ export function assessmentView(
 ): AssessmentView {
   const { snapshot, assessment, advice } = result;
   const allCitations = [
+    ...[...(assessment.triage.rules ?? []), ...(assessment.triage.advisories ?? [])].flatMap((r) =>
+      r.citation ? [r.citation] : [],
+    ),
     ...assessment.findings.flatMap((f) => f.citations),
     ...advice.statements.flatMap((s) => s.citations),
   ];

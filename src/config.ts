@@ -41,10 +41,13 @@ export const configSchema = z
     FHIR_TIMEOUT_MS: intFrom(100, 60_000).default(4000),
     FHIR_MAX_PAGES: intFrom(1, 100).default(5),
     /**
-     * FHIR base URLs (prefixes) a CDS client's fhirServer must start with. Unset: any http(s) server
-     * (https only in production). Set it in production: CiteCare sends the EHR's token there.
+     * FHIR base URLs a CDS client's fhirServer may name: the same origin (scheme, host, port) and the
+     * same path or one below it. Required in production: CiteCare sends the EHR's token there. Unset
+     * outside production: any http(s) server.
      */
-    FHIR_SERVERS_ALLOWED: csv.optional(),
+    FHIR_SERVERS_ALLOWED: csv
+      .pipe(z.array(absoluteUrl).min(1, 'must list at least one FHIR base URL'))
+      .optional(),
 
     AUDIT_DATABASE_URL: z
       .string()
@@ -56,6 +59,14 @@ export const configSchema = z
     AUDITOR_JWKS_URL: absoluteUrl.optional(),
     AUDITOR_AUDIENCE: z.string().min(1).default('citecare-audit'),
     AUDITOR_ROLE: z.string().min(1).default('auditor'),
+    /** The longest an auditor token may live (exp - iat) and may still have left (exp - now). */
+    AUDITOR_TOKEN_MAX_LIFETIME_SECONDS: intFrom(60, 86_400).default(3600),
+
+    /** Requests per window per key on the SMART API (session), auditor API (subject), CDS feedback (client). */
+    RATE_LIMIT_MAX: intFrom(1, 1_000_000).default(300),
+    RATE_LIMIT_WINDOW_SECONDS: intFrom(1, 86_400).default(60),
+    /** Key prefix of the shared counters in Redis (when REDIS_URL is set); default REDIS_KEY_PREFIX + `rate-limit:`. */
+    RATE_LIMIT_REDIS_PREFIX: z.string().min(1).optional(),
 
     LLM_PROVIDER: z.enum(['openai', 'none']).optional(),
     OPENAI_API_KEY: z.string().min(1).optional(),
@@ -92,6 +103,21 @@ export const configSchema = z
         code: 'custom',
         path: ['CDS_AUTH'],
         message: 'may not be "disabled" when NODE_ENV=production',
+      });
+    }
+    if (c.NODE_ENV === 'production' && !c.FHIR_SERVERS_ALLOWED) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FHIR_SERVERS_ALLOWED'],
+        message:
+          'is required when NODE_ENV=production (CiteCare sends the EHR access token to these servers)',
+      });
+    }
+    if (c.NODE_ENV === 'production' && c.DEMO_FHIR === 'on') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEMO_FHIR'],
+        message: 'may not be "on" when NODE_ENV=production (it is an open, writable FHIR server)',
       });
     }
     if (c.LLM_PROVIDER === 'openai' && !c.OPENAI_API_KEY && !c.OPENAI_BASE_URL) {
@@ -133,6 +159,7 @@ export const configSchema = z
       LLM_PROVIDER: llmProvider,
       SMART_ALLOWED_ISSUERS: c.SMART_ALLOWED_ISSUERS ?? [`${publicBaseUrl}/fhir`],
       DEMO_FHIR: demoFhir,
+      RATE_LIMIT_REDIS_PREFIX: c.RATE_LIMIT_REDIS_PREFIX ?? `${c.REDIS_KEY_PREFIX}rate-limit:`,
       SMART_OPEN_SERVERS:
         c.SMART_OPEN_SERVERS ??
         (demoFhir === 'on' && c.NODE_ENV !== 'production' ? [`${publicBaseUrl}/fhir`] : []),

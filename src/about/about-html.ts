@@ -1,5 +1,6 @@
 // Renders an about page as plain, self-contained HTML (no scripts, no external assets).
 import { formatRate, type Rate } from '../demo/eval-metrics.ts';
+import { type EvalSummary, runLabel } from '../demo/eval-report-schema.ts';
 import type { AboutPage, AboutServiceInfo } from './about-page.ts';
 
 const ESCAPES: Record<string, string> = {
@@ -32,41 +33,104 @@ function evaluationHtml(page: AboutPage): string {
   const ev = page.evaluation;
   if (!ev.available) return `<p class="note">${esc(ev.reason)}</p>`;
   const r = ev.report;
-  const pct = (x: Rate) => esc(formatRate(x));
+  const runs = r.runs;
   const caveats: string[] = [];
   if (r.corpusVersion !== page.release.guidelineCorpusVersion) {
     caveats.push(
       'These figures were measured with a different guideline corpus version than the one running now.',
     );
   }
-  if ((r.mode === 'model') !== page.logic.model.configured) {
+  const model = page.logic.model;
+  if (model.configured) {
+    const evaluated = runs.some((s) => s.mode === 'model' && s.model === model.name);
+    if (!evaluated) {
+      const other = runs.find((s) => s.mode === 'model');
+      caveats.push(
+        other
+          ? `These figures were measured with model ${other.model}, not the ${model.name} configured now.`
+          : 'These figures were measured in deterministic mode and against a scripted worst-case model; this server uses a model, which has not been evaluated here.',
+      );
+    }
+  } else if (!runs.some((s) => s.mode === 'deterministic')) {
     caveats.push(
-      r.mode === 'model'
-        ? 'These figures were measured with a model; this server runs without one (deterministic mode).'
-        : 'These figures were measured in deterministic mode; this server uses a model, which has not been evaluated here.',
-    );
-  } else if (r.mode === 'model' && r.model !== page.logic.model.name) {
-    caveats.push(
-      `These figures were measured with model ${r.model}, not the ${page.logic.model.name} configured now.`,
+      'These figures were measured with a model; this server runs without one (deterministic mode).',
     );
   }
+  const missed = r.targets.filter((t) => !t.met);
+  const targets =
+    missed.length === 0
+      ? `<p>All ${r.targets.length} evaluation targets are met.</p>`
+      : `<p class="warn"><strong>${missed.length} of ${r.targets.length} evaluation targets are missed:</strong></p>${list(
+          missed.map((t) => `${t.run}: ${t.target} (${t.value})`),
+        )}`;
+  const head = `<tr><th scope="col">Measure</th>${runs.map((s) => `<th scope="col">${esc(runLabel(s))}</th>`).join('')}</tr>`;
+  const line = (name: string, f: (s: EvalSummary) => string) =>
+    `<tr><th scope="row">${esc(name)}</th>${runs.map((s) => `<td>${esc(f(s))}</td>`).join('')}</tr>`;
+  const pct = (f: (s: EvalSummary) => Rate) => (s: EvalSummary) => formatRate(f(s));
+  const under = runs
+    .filter((s) => s.triage.underTriagedCases.length > 0)
+    .map((s) => `${runLabel(s)}: ${s.triage.underTriagedCases.join(', ')}`);
   return `${caveats.map((c) => `<p class="warn"><strong>Note:</strong> ${esc(c)}</p>`).join('')}<table>
 ${row('Report generated', esc(r.generatedAt))}
-${row('Mode', esc(r.mode === 'model' ? `model: ${r.model ?? 'configured model'}` : 'deterministic (no model)'))}
-${row('Vignettes', esc(r.vignettes))}
-${row('Acuity exact match', pct(r.triage.exact))}
-${row('Acuity within one level', pct(r.triage.withinOne))}
-${row('Under-triage (less urgent than reference)', pct(r.triage.underTriage))}
-${row('Over-triage (more urgent than reference)', pct(r.triage.overTriage))}
-${row('High-acuity (levels 1–2) sensitivity', pct(r.triage.highAcuitySensitivity))}
-${row('NEWS2 agreement with reference', pct(r.news2))}
-${row('qSOFA agreement with reference', pct(r.qsofa))}
-${row('Citations valid (resolvable, exact quote)', pct(r.citations))}
-${row('Model statements kept / dropped by the verifier', esc(`${r.statements.kept} / ${r.statements.dropped}`))}
-${row('Identifiers found in model requests', esc(`${r.phi.findings} (${r.phi.note})`))}
 ${row('Guideline corpus evaluated', `<code>${esc(r.corpusVersion.slice(0, 16))}</code>`)}
 </table>
-<p class="note">Reference levels were assigned by the developers from the ESI v4 handbook logic for fictional vignettes; these figures describe agreement on that set, not clinical outcomes.</p>`;
+${targets}
+<table>
+${head}
+${line('Vignettes', (s) => String(s.vignettes))}
+${line(
+  'Under-triage (less urgent than reference)',
+  pct((s) => s.triage.underTriage),
+)}
+${line(
+  'Over-triage (more urgent than reference)',
+  pct((s) => s.triage.overTriage),
+)}
+${line(
+  'Low-risk controls shown as level 1–2',
+  pct((s) => s.controls.reachedHigh),
+)}
+${line(
+  'Acuity exact match',
+  pct((s) => s.triage.exact),
+)}
+${line(
+  'Acuity within one level',
+  pct((s) => s.triage.withinOne),
+)}
+${line(
+  'High-acuity (levels 1–2) sensitivity',
+  pct((s) => s.triage.highAcuitySensitivity),
+)}
+${line(
+  'NEWS2 agreement with reference',
+  pct((s) => s.news2),
+)}
+${line(
+  'NEWS2 agreement, code variants',
+  pct((s) => s.news2Variants),
+)}
+${line(
+  'qSOFA agreement with reference',
+  pct((s) => s.qsofa),
+)}
+${line(
+  'qSOFA agreement, code variants',
+  pct((s) => s.qsofaVariants),
+)}
+${line(
+  'Unknown vital-sign codes named',
+  pct((s) => s.unrecognisedCodes),
+)}
+${line(
+  'Citations valid (resolvable, exact quote)',
+  pct((s) => s.citations),
+)}
+${line('Model statements kept / dropped by the verifier', (s) => `${s.statements.kept} / ${s.statements.dropped}`)}
+${line('Identifiers found in model requests', (s) => `${s.phi.findings} (${s.phi.note})`)}
+</table>
+${under.length ? `<p>Under-triaged cases:</p>${list(under)}` : '<p>No case was under-triaged.</p>'}
+<p class="note">Main set: <code>eval/vignettes/</code>. Holdout set: <code>eval/vignettes/holdout/</code>, written before the rules it checks and never edited to make a rule pass. The worst-case model is a scripted stand-in that always suggests level 5 and obeys instructions injected in notes, run through the real advisor chain and verifier. Reference levels were assigned by the developers from the ESI v4 handbook logic for fictional vignettes; these figures describe agreement on those sets, not clinical outcomes.</p>`;
 }
 
 export function renderAboutHtml(page: AboutPage): string {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../fhir/outcomes.ts';
+import { ABOUT_PAGE_HEADERS } from '../server/security-headers.ts';
 import { renderAboutHtml, renderAboutIndexHtml } from './about-html.ts';
 import { type AboutServiceInfo, type AboutSources, buildAboutPage } from './about-page.ts';
 import { readEvalFigures } from './eval-figures.ts';
@@ -35,7 +36,7 @@ export const aboutPlugin: FastifyPluginAsync<AboutPluginOptions> = async (app, o
   const reportPath = opts.reportPath ?? DEFAULT_EVAL_REPORT;
   const byId = new Map(opts.services.map((s) => [s.id, s]));
 
-  app.get('/about', async (req, reply) => {
+  app.get('/about', { helmet: ABOUT_PAGE_HEADERS }, async (req, reply) => {
     const q = query.safeParse(req.query);
     if (q.success && q.data.format === 'json') {
       return reply.send({
@@ -50,18 +51,22 @@ export const aboutPlugin: FastifyPluginAsync<AboutPluginOptions> = async (app, o
     return reply.type('text/html; charset=utf-8').send(renderAboutIndexHtml(opts.services));
   });
 
-  app.get<{ Params: { serviceId: string } }>('/about/:serviceId', async (req, reply) => {
-    const service = byId.get(req.params.serviceId);
-    if (!service) {
-      return reply
-        .code(404)
-        .type('application/fhir+json')
-        .send(notFound(`No CiteCare service with id ${req.params.serviceId}`));
-    }
-    const q = query.safeParse(req.query);
-    const page = buildAboutPage(service, opts.runtime, version, await readEvalFigures(reportPath));
-    reply.header('cache-control', 'no-cache');
-    if (q.success && q.data.format === 'json') return reply.send(page);
-    return reply.type('text/html; charset=utf-8').send(renderAboutHtml(page));
-  });
+  app.get<{ Params: { serviceId: string } }>(
+    '/about/:serviceId',
+    { helmet: ABOUT_PAGE_HEADERS },
+    async (req, reply) => {
+      const service = byId.get(req.params.serviceId);
+      if (!service) {
+        return reply
+          .code(404)
+          .type('application/fhir+json')
+          .send(notFound(`No CiteCare service with id ${req.params.serviceId}`));
+      }
+      const q = query.safeParse(req.query);
+      const page = buildAboutPage(service, opts.runtime, version, await readEvalFigures(reportPath));
+      reply.header('cache-control', 'no-cache');
+      if (q.success && q.data.format === 'json') return reply.send(page);
+      return reply.type('text/html; charset=utf-8').send(renderAboutHtml(page));
+    },
+  );
 };

@@ -1,9 +1,9 @@
 // Reads the latest evaluation report at request time: a new `npm run eval` shows up on the about
 // pages without a restart, and a missing or malformed report is said plainly rather than hidden.
 import { readFile } from 'node:fs/promises';
-import { type EvalSummary, evalSummarySchema } from '../demo/eval-report-schema.ts';
+import { type EvalReport, evalReportSchema } from '../demo/eval-report-schema.ts';
 
-export type EvalFigures = { available: true; report: EvalSummary } | { available: false; reason: string };
+export type EvalFigures = { available: true; report: EvalReport } | { available: false; reason: string };
 
 export async function readEvalFigures(path: string): Promise<EvalFigures> {
   let text: string;
@@ -13,7 +13,7 @@ export async function readEvalFigures(path: string): Promise<EvalFigures> {
     return { available: false, reason: `No evaluation report at ${path}: run \`npm run eval\`.` };
   }
   try {
-    const parsed = evalSummarySchema.safeParse(JSON.parse(text));
+    const parsed = evalReportSchema.safeParse(JSON.parse(text));
     if (parsed.success) return { available: true, report: parsed.data };
     return { available: false, reason: `The evaluation report at ${path} is not in the expected format.` };
   } catch {

@@ -143,5 +143,5 @@ export const chainVerification = z.union([
   }),
 ]);
 
-/** Every /audit/api route answers these when the caller is not an auditor. */
-export const refusals = { 401: errorBody, 403: errorBody } as const;
+/** Every /audit/api route answers these to a caller who is not an auditor, or who asks too often. */
+export const refusals = { 401: errorBody, 403: errorBody, 429: errorBody } as const;

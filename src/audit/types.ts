@@ -10,8 +10,8 @@ export interface AuditRecordInput {
   hook: string;
   hookInstance: string;
   user?: string;
-  /** The authenticated CDS client (iss and the token's jti), when there was one. */
-  client?: { iss: string; jti: string };
+  /** The authenticated CDS client (iss, tenant and the token's jti), when there was one; feedback must come from it. */
+  client?: { iss: string; jti: string; tenant?: string };
   /** `Patient/id`. */
   patient?: string;
   /** Every FHIR resource used, with version data. */

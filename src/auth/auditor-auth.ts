@@ -8,7 +8,12 @@ import type { Config } from '../config.ts';
 
 export type AuditorAuthConfig = Pick<
   Config,
-  'AUDITOR_ISSUER' | 'AUDITOR_JWKS_FILE' | 'AUDITOR_JWKS_URL' | 'AUDITOR_AUDIENCE' | 'AUDITOR_ROLE'
+  | 'AUDITOR_ISSUER'
+  | 'AUDITOR_JWKS_FILE'
+  | 'AUDITOR_JWKS_URL'
+  | 'AUDITOR_AUDIENCE'
+  | 'AUDITOR_ROLE'
+  | 'AUDITOR_TOKEN_MAX_LIFETIME_SECONDS'
 >;
 
 export interface AuditorIdentity {
@@ -38,10 +43,24 @@ export function auditorAuthConfigured(config: AuditorAuthConfig): boolean {
   return Boolean(config.AUDITOR_ISSUER && (config.AUDITOR_JWKS_FILE || config.AUDITOR_JWKS_URL));
 }
 
+/** Roles only as a JSON array: a space-separated string is how scopes look, not roles. */
 function stringList(v: unknown): string[] {
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
-  if (typeof v === 'string') return v.split(/\s+/).filter(Boolean);
   return [];
+}
+
+/** Seconds of leeway for clocks that disagree a little, as for exp and nbf. */
+const CLOCK_TOLERANCE = 30;
+
+/**
+ * A stolen auditor token should be short-lived: refuse one that was issued to live longer than
+ * the maximum, or that still has longer than the maximum to run.
+ */
+function lifetimeProblem(payload: JWTPayload, maxSeconds: number, now: number): string | undefined {
+  if (typeof payload.iat !== 'number' || typeof payload.exp !== 'number') return 'iat and exp are required';
+  if (payload.exp - payload.iat > maxSeconds) return 'token lifetime exceeds the maximum';
+  if (payload.exp - now > maxSeconds + CLOCK_TOLERANCE) return 'token expiry is too far in the future';
+  return undefined;
 }
 
 /**
@@ -85,12 +104,18 @@ export function createAuditorVerifier(
         audience: config.AUDITOR_AUDIENCE,
         algorithms: ALGORITHMS,
         // Every read is logged under the auditor's subject, so a token without one is refused.
-        requiredClaims: ['exp', 'sub'],
-        clockTolerance: 30,
+        requiredClaims: ['exp', 'iat', 'sub'],
+        clockTolerance: CLOCK_TOLERANCE,
       }));
     } catch {
       throw new AuditorAuthError(401, 'token rejected');
     }
+    const tooLong = lifetimeProblem(
+      payload,
+      config.AUDITOR_TOKEN_MAX_LIFETIME_SECONDS,
+      Math.floor(Date.now() / 1000),
+    );
+    if (tooLong) throw new AuditorAuthError(401, tooLong);
     if (!payload.sub) throw new AuditorAuthError(401, 'token has no subject');
     if (!hasAuditorRole(payload, config.AUDITOR_ROLE)) throw new AuditorAuthError(403, 'not an auditor');
     const name = payload.preferred_username ?? payload.name;

@@ -65,14 +65,17 @@ function indicatorForLevel(level: number): Severity {
   return level === 1 ? 'critical' : level === 2 ? 'warning' : 'info';
 }
 
+/** A `Type/id` reference as inline code; anything outside the FHIR id alphabet is escaped text. */
+function refMarkdown(ref: ResourceRef): string {
+  return /^[A-Za-z]{1,64}\/[A-Za-z0-9\-.]{1,64}$/.test(ref) ? `\`${ref}\`` : escapeMarkdown(ref);
+}
+
 function evidenceLine(refs: ResourceRef[]): string {
-  return refs.length ? `*Based on:* ${refs.map((r) => `\`${r.replace(/`/g, '')}\``).join(', ')}` : '';
+  return refs.length ? `*Based on:* ${refs.map(refMarkdown).join(', ')}` : '';
 }
 
 function statementLine(s: VerifiedStatement): string {
-  const refs = s.evidence.length
-    ? ` (${s.evidence.map((r) => `\`${r.replace(/`/g, '')}\``).join(', ')})`
-    : '';
+  const refs = s.evidence.length ? ` (${s.evidence.map(refMarkdown).join(', ')})` : '';
   const cites = s.citations.map((c) => `\n\n${citationMarkdown(c)}`).join('');
   return `- ${escapeMarkdown(s.text)}${refs}${cites}`;
 }
@@ -167,7 +170,17 @@ function triageCard(input: CardInput): Card {
   parts.push(
     `**Suggested acuity: ESI ${t.level}.** Deterministic floor: ${t.floorLevel === null ? 'none applies' : `ESI ${t.floorLevel}`}.`,
   );
-  if (t.reasons.length) parts.push(t.reasons.map((r) => `- ${escapeMarkdown(r)}`).join('\n'));
+  // Each rule's reason is followed by its source line (the passage it cites is listed below).
+  const sourceOf = new Map([...(t.rules ?? []), ...(t.advisories ?? [])].map((r) => [r.reason, r.source]));
+  if (t.reasons.length)
+    parts.push(
+      t.reasons
+        .map((r) => {
+          const src = sourceOf.get(r);
+          return `- ${escapeMarkdown(r)}${src ? ` *(${escapeMarkdown(src)})*` : ''}`;
+        })
+        .join('\n'),
+    );
   parts.push(evidenceLine(t.evidence));
   const advice = input.advice.triage;
   if (input.advice.status === 'ok' && advice) {

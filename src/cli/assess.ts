@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { openAuditStore } from '../audit/open-audit-store.ts';
 import { fixedClock } from '../clinical/clock.ts';
-import type { Score } from '../clinical/types.ts';
+import { codeLabel } from '../clinical/snapshot/observation-variants.ts';
+import type { Score, TriageRuleResult } from '../clinical/types.ts';
 import { readBundleFile } from '../fhir/bundle-file.ts';
 import { createGuidelineIndex, guidelineIndexOptions } from '../guidelines/create-guideline-index.ts';
 import { createAdvisor } from '../llm/create-advisor.ts';
@@ -32,6 +33,9 @@ export function assessmentJson(r: PipelineResult) {
       reasons: a.triage.reasons,
       basis: a.triage.basis,
       evidence: a.triage.evidence,
+      rules: (a.triage.rules ?? []).map(ruleJson),
+      advisories: (a.triage.advisories ?? []).map(ruleJson),
+      ...(a.triage.lowRisk ? { lowRisk: a.triage.lowRisk } : {}),
     },
     findings: a.findings.map((f) => ({
       id: f.id,
@@ -50,6 +54,22 @@ export function assessmentJson(r: PipelineResult) {
       dropped: r.advice.dropped.length,
     },
     warnings: r.snapshot.warnings,
+    notUnderstood: (r.snapshot.notUnderstood ?? []).map((n) => ({
+      ...n,
+      message: `not understood: ${codeLabel(n)}`,
+    })),
+  };
+}
+
+function ruleJson(r: TriageRuleResult) {
+  return {
+    id: r.id,
+    level: r.level,
+    ...(r.point ? { decisionPoint: r.point } : {}),
+    reason: r.reason,
+    evidence: r.evidence,
+    ...(r.source ? { source: r.source } : {}),
+    ...(r.citation ? { citation: r.citation } : {}),
   };
 }
 
@@ -64,6 +84,8 @@ function text(r: PipelineResult): string {
   }
   lines.push(`Triage: ESI ${a.triage.level} (floor ${a.triage.floorLevel ?? 'none'}, ${a.triage.basis})`);
   for (const reason of a.triage.reasons) lines.push(`  - ${reason}`);
+  for (const n of r.snapshot.notUnderstood ?? [])
+    lines.push(`  ! not understood: ${codeLabel(n)} (${n.source})`);
   lines.push(`Findings: ${a.findings.length}`);
   for (const f of a.findings) {
     lines.push(`  [${f.severity}] ${f.summary}`);

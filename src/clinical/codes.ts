@@ -43,6 +43,12 @@ export const LOINC = {
   pain: '72514-3',
   bodyWeight: '29463-7',
   bodyHeight: '8302-2',
+  bodyHeightLying: '8306-3',
+  bmi: '39156-5',
+  bmiPercentile: '59576-9',
+  weightForLengthPercentile: '77606-2',
+  headCircumference: '9843-4',
+  headCircumferencePercentile: '8289-1',
   creatinineSerum: '2160-0',
   creatinineBlood: '38483-4',
   creatinineMolar: '14682-9',
@@ -127,6 +133,8 @@ export const SNOMED = {
   avpuVerbal: '255373000',
   avpuPain: '450847001',
   avpuUnresponsive: '422768004',
+  /** Acute confusion (finding): ACVPU C when it answers a consciousness observation (§1.5.1). */
+  acuteConfusion: '130987000',
   penicillinAllergy: '91936005',
   sulfonamideSubstance: '387406002',
   electrocardiogram: '29303009',
@@ -209,9 +217,111 @@ export const AVPU_ANSWERS: Record<string, 'A' | 'C' | 'V' | 'P' | 'U'> = {
   [SNOMED.avpuVerbal]: 'V',
   [SNOMED.avpuPain]: 'P',
   [SNOMED.avpuUnresponsive]: 'U',
+  // "Acute confusion" as the answer of an AVPU/consciousness observation is ACVPU C (§1.5.1).
+  [SNOMED.acuteConfusion]: 'C',
   A: 'A',
   C: 'C',
   V: 'V',
   P: 'P',
   U: 'U',
 };
+
+/**
+ * Code variants of bedside observations that real charts carry (clinical-sources §4.1 notes): the
+ * snapshot reads each of them as the same concept.
+ */
+export const LOINC_VARIANT = {
+  /** Level of consciousness, with SNOMED AVPU answers (§4.1; used by national FHIR IGs). */
+  levelOfConsciousness: '80288-4',
+  systolicSitting: '8459-0',
+  systolicStanding: '8460-8',
+  systolicSupine: '8461-6',
+  diastolicSitting: '8453-3',
+  diastolicStanding: '8454-1',
+  diastolicSupine: '8455-8',
+  bpPanelMean: '96607-7',
+  systolicMean: '96608-5',
+  diastolicMean: '96609-3',
+  temporalArteryTemperature: '75539-7',
+  gestationalAgeEstimated: '11884-4',
+  gestationalAgeByLmp: '11885-1',
+  gestationalAge: '18185-9',
+  gestationalAgeWeeks: '49051-6',
+  deliveryDateEstimated: '11778-8',
+} as const;
+
+/** LOINC answer codes for the GCS components (§4.2), with their points. */
+export const GCS_ANSWER_POINTS: Readonly<Record<string, number>> = {
+  'LA6553-7': 1,
+  'LA6554-5': 2,
+  'LA6555-2': 3,
+  'LA6556-0': 4,
+  'LA6557-8': 1,
+  'LA6558-6': 2,
+  'LA6559-4': 3,
+  'LA6560-2': 4,
+  'LA6561-0': 5,
+  'LA6562-8': 1,
+  'LA6563-6': 2,
+  'LA6564-4': 3,
+  'LA6565-1': 4,
+  'LA6566-9': 5,
+  'LA6567-7': 6,
+};
+
+/**
+ * Vital-sign codes CiteCare knows and deliberately does not score: the panel headers whose members are
+ * read one by one, and the body-size measurements of the US Core vital-signs profiles (weight, height,
+ * BMI, head circumference and their percentiles), which every chart carries and no triage rule needs.
+ * Every other vital-sign code CiteCare does not read (mean arterial pressure, skin temperature, a new
+ * code) is reported as "not understood", never dropped silently.
+ */
+export const LOINC_KNOWN_UNSCORED: readonly string[] = [
+  '85353-1',
+  '8716-3',
+  LOINC.bodyWeight,
+  LOINC.bodyHeight,
+  LOINC.bodyHeightLying,
+  LOINC.bmi,
+  LOINC.bmiPercentile,
+  LOINC.weightForLengthPercentile,
+  LOINC.headCircumference,
+  LOINC.headCircumferencePercentile,
+];
+
+/** SNOMED CT codes the triage rules read (§1.5.1, §4.4; others from the SNOMED browser [secondary]). */
+export const TRIAGE_SNOMED = {
+  acuteConfusion: SNOMED.acuteConfusion,
+  delirium: '2776000',
+  dependenceOnRenalDialysis: '105502003',
+  renalDialysis: '108241001',
+  neutropenia: '165517008',
+  febrileNeutropenia: '409089005',
+  chemotherapy: '367336001',
+  ectopicPregnancy: '34801009',
+  torsionOfTestis: '81996005',
+  sickleCellDisease: '417357006',
+  chronicPain: '82423001',
+} as const;
+
+/** Code lists for the triage signals; each group also has a text fallback where it is read. */
+export const CONDITION_CODES = {
+  immunocompromise: [
+    TRIAGE_SNOMED.neutropenia,
+    TRIAGE_SNOMED.febrileNeutropenia,
+    TRIAGE_SNOMED.chemotherapy,
+    // ICD-10-CM transplant status (Z94.x) and neutropenia (D70.x).
+    'Z94.0',
+    'Z94.1',
+    'Z94.2',
+    'Z94.4',
+    'Z94.81',
+    'Z94.84',
+    'D70.1',
+    'D70.9',
+  ],
+  dialysis: [TRIAGE_SNOMED.dependenceOnRenalDialysis, TRIAGE_SNOMED.renalDialysis, 'Z99.2', 'Z992'],
+  acuteConfusion: [TRIAGE_SNOMED.acuteConfusion, TRIAGE_SNOMED.delirium],
+  chronicPain: [TRIAGE_SNOMED.chronicPain],
+  sickleCell: [TRIAGE_SNOMED.sickleCellDisease],
+} as const;

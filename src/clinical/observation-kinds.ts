@@ -1,6 +1,6 @@
 // Which LOINC codes feed which snapshot series, how far back a reading still counts as "current", and
 // which values are physiologically implausible (flagged with a reason and never scored).
-import { LOINC } from './codes.ts';
+import { LOINC, LOINC_VARIANT } from './codes.ts';
 import type { LabKind, VitalKind } from './types.ts';
 import type { MeasureKind } from './units.ts';
 
@@ -15,13 +15,22 @@ export const LOINC_KIND: ReadonlyMap<string, KindRef> = new Map<string, KindRef>
   [LOINC.heartRateOximetry, v('heartRate')],
   [LOINC.respiratoryRate, v('respiratoryRate')],
   [LOINC.systolicBP, v('systolicBP')],
+  [LOINC_VARIANT.systolicSitting, v('systolicBP')],
+  [LOINC_VARIANT.systolicStanding, v('systolicBP')],
+  [LOINC_VARIANT.systolicSupine, v('systolicBP')],
+  [LOINC_VARIANT.systolicMean, v('systolicBP')],
   [LOINC.diastolicBP, v('diastolicBP')],
+  [LOINC_VARIANT.diastolicSitting, v('diastolicBP')],
+  [LOINC_VARIANT.diastolicStanding, v('diastolicBP')],
+  [LOINC_VARIANT.diastolicSupine, v('diastolicBP')],
+  [LOINC_VARIANT.diastolicMean, v('diastolicBP')],
   [LOINC.bodyTemperature, v('temperature')],
   [LOINC.oralTemperature, v('temperature')],
   [LOINC.tympanicTemperature, v('temperature')],
   [LOINC.rectalTemperature, v('temperature')],
   [LOINC.axillaryTemperature, v('temperature')],
   [LOINC.coreTemperature, v('temperature')],
+  [LOINC_VARIANT.temporalArteryTemperature, v('temperature')],
   [LOINC.spo2PulseOximetry, v('spo2')],
   [LOINC.sao2, v('spo2')],
   // 20564-1 (oxygen saturation in blood) is left out: it may be a venous sample, which is not SpO2.
@@ -29,6 +38,7 @@ export const LOINC_KIND: ReadonlyMap<string, KindRef> = new Map<string, KindRef>
   [LOINC.inhaledO2Flow, v('oxygenFlow')],
   [LOINC.gcsTotal, v('gcs')],
   [LOINC.avpu, v('avpu')],
+  [LOINC_VARIANT.levelOfConsciousness, v('avpu')],
   [LOINC.pain, v('pain')],
   [LOINC.bodyWeight, v('weight')],
   [LOINC.bodyHeight, v('height')],
@@ -67,7 +77,26 @@ export const LOINC_KIND: ReadonlyMap<string, KindRef> = new Map<string, KindRef>
 ]);
 
 /** Panels whose components carry the values. */
-export const PANEL_CODES: ReadonlySet<string> = new Set([LOINC.bpPanel, LOINC.bpPanelLegacy]);
+export const PANEL_CODES: ReadonlySet<string> = new Set([
+  LOINC.bpPanel,
+  LOINC.bpPanelLegacy,
+  LOINC_VARIANT.bpPanelMean,
+]);
+
+/** GCS components (§4.1): summed into a total when an observation time has all three and no total. */
+export const GCS_COMPONENTS = {
+  [LOINC.gcsEye]: 'eye',
+  [LOINC.gcsVerbal]: 'verbal',
+  [LOINC.gcsMotor]: 'motor',
+} as const satisfies Record<string, string>;
+
+/** Gestational-age codes (in weeks or days), and the estimated delivery date it can be worked out from. */
+export const GESTATIONAL_AGE_CODES: ReadonlySet<string> = new Set([
+  LOINC_VARIANT.gestationalAgeEstimated,
+  LOINC_VARIANT.gestationalAgeByLmp,
+  LOINC_VARIANT.gestationalAge,
+  LOINC_VARIANT.gestationalAgeWeeks,
+]);
 
 const HOUR = 3_600_000;
 /**

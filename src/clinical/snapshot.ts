@@ -10,16 +10,21 @@ import type {
   Patient,
   Resource,
 } from '@medplum/fhirtypes';
-import { hasConditionIn } from './conditions-query.ts';
+import { conditionsIn } from './conditions-query.ts';
 import { allergyFact } from './snapshot/allergies.ts';
 import { conditionFact } from './snapshot/conditions.ts';
 import { pickEncounter } from './snapshot/encounter.ts';
 import { refOf, timeOf } from './snapshot/fhir-read.ts';
-import { isMedicationOrder, medicationFact } from './snapshot/medications.ts';
+import {
+  isMedicationOrder,
+  isRecentMedicationRecord,
+  medicationFact,
+  recentMedicationFact,
+} from './snapshot/medications.ts';
 import { noteFact } from './snapshot/notes.ts';
 import { buildObservationFacts } from './snapshot/observations.ts';
 import { patientFacts } from './snapshot/patient.ts';
-import type { ClinicalSnapshot, ConditionFact, MedicationFact } from './types.ts';
+import type { ClinicalSnapshot, ConditionFact, MedicationFact, ResourceRef } from './types.ts';
 
 export interface SnapshotOptions {
   /** The "as of" time: readings after it are ignored, ages are computed at it. */
@@ -28,6 +33,13 @@ export interface SnapshotOptions {
   /** Draft orders from order-select / order-sign; they become medications with draft: true. */
   draftOrders?: Resource[];
 }
+
+/**
+ * The FHIR id rule (and a plausible type name). A resource that breaks it cannot be cited safely:
+ * its `Type/id` would reach card Markdown and the audit trail, so it is ignored with a warning.
+ */
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 
 /** A pregnancy-status observation older than this no longer says anything about today. */
 const PREGNANCY_STATUS_MAX_AGE_MS = 280 * 24 * 3_600_000;
@@ -45,15 +57,21 @@ export function buildSnapshot(resources: readonly Resource[], opts: SnapshotOpti
   const allergies: AllergyIntolerance[] = [];
   const documents: DocumentReference[] = [];
   const medOrders: Resource[] = [];
+  const administrations: Resource[] = [];
   const medicationsById = new Map<string, Medication>();
   const updated = new Map<Resource, number>();
   let anonymous = 0;
+  let invalidIds = 0;
 
   const index = (r: Resource, draft: boolean) => {
     if (!r || typeof r !== 'object' || typeof r.resourceType !== 'string') return;
     const ref = refOf(r);
     if (!ref) {
       anonymous++;
+      return;
+    }
+    if (typeof r.id !== 'string' || !FHIR_ID.test(r.id) || !RESOURCE_TYPE.test(r.resourceType)) {
+      invalidIds++;
       return;
     }
     listed.push({
@@ -89,6 +107,9 @@ export function buildSnapshot(resources: readonly Resource[], opts: SnapshotOpti
       case 'MedicationStatement':
         medOrders.push(r);
         break;
+      case 'MedicationAdministration':
+        administrations.push(r);
+        break;
       case 'Medication':
         medicationsById.set(ref, r);
         medicationsById.set(`urn:uuid:${r.id}`, r);
@@ -100,6 +121,8 @@ export function buildSnapshot(resources: readonly Resource[], opts: SnapshotOpti
   for (const r of opts.draftOrders ?? []) index(r, true);
   if (anonymous > 0)
     warnings.push(`${anonymous} resource(s) without an id were ignored (no Type/id to cite).`);
+  if (invalidIds > 0)
+    warnings.push(`${invalidIds} resource(s) whose id is not a valid FHIR id were ignored.`);
   if (patients.length > 1) {
     warnings.push(`${patients.length} Patient resources in the input; the first one is used.`);
   }
@@ -120,6 +143,12 @@ export function buildSnapshot(resources: readonly Resource[], opts: SnapshotOpti
     if (!Number.isNaN(authored) && authored > atMs) continue;
     const f = medicationFact(r, lookup, false);
     if (f) meds.push(f);
+  }
+  const recent: NonNullable<ClinicalSnapshot['recentMedications']> = [];
+  for (const r of [...medOrders, ...administrations]) {
+    if (!isRecentMedicationRecord(r)) continue;
+    const f = recentMedicationFact(r, lookup, atMs);
+    if (f) recent.push(f);
   }
   for (const r of draftFacts) {
     if (!isMedicationOrder(r)) continue;
@@ -144,19 +173,34 @@ export function buildSnapshot(resources: readonly Resource[], opts: SnapshotOpti
 
   const obs = buildObservationFacts(observations, at, warnings, (o) => updated.get(o) ?? 0);
 
-  let pregnant = hasConditionIn(conditionFacts, 'pregnancy');
+  const pregnancySources: ResourceRef[] = conditionsIn(conditionFacts, 'pregnancy').map((c) => c.source);
   const ps = obs.pregnancyStatus;
-  if (ps && atMs - ps.t <= PREGNANCY_STATUS_MAX_AGE_MS) pregnant = pregnant || ps.pregnant;
-  if (patient.sex === 'male') pregnant = false;
+  if (ps && atMs - ps.t <= PREGNANCY_STATUS_MAX_AGE_MS && ps.pregnant) pregnancySources.push(ps.source);
+  const ga = obs.gestationalAge;
+  const gaCurrent = ga && atMs - ga.t <= PREGNANCY_STATUS_MAX_AGE_MS ? ga : undefined;
+  if (gaCurrent) pregnancySources.push(gaCurrent.source);
+  const pregnant = patient.sex !== 'male' && pregnancySources.length > 0;
 
   const encounter = pickEncounter(encounters, atMs);
   const chief = opts.chiefComplaint?.trim();
   return {
     at: at.toISOString(),
-    patient: { ...patient, pregnant },
+    patient: {
+      ...patient,
+      pregnant,
+      ...(pregnant
+        ? {
+            pregnancy: {
+              sources: [...new Set(pregnancySources)],
+              ...(gaCurrent ? { gestationalWeeks: gaCurrent.weeks } : {}),
+            },
+          }
+        : {}),
+    },
     ...(encounter ? { encounter } : {}),
     conditions: conditionFacts,
     medications: meds,
+    ...(recent.length > 0 ? { recentMedications: recent } : {}),
     allergies: allergyFacts,
     vitals: obs.vitals,
     labs: obs.labs,
@@ -164,5 +208,6 @@ export function buildSnapshot(resources: readonly Resource[], opts: SnapshotOpti
     ...(chief ? { chiefComplaint: chief } : {}),
     resources: listed,
     warnings,
+    ...(obs.notUnderstood.length > 0 ? { notUnderstood: obs.notUnderstood } : {}),
   };
 }

@@ -51,6 +51,14 @@ export const TOPICS = [
   'serotonin-syndrome',
   'warfarin',
   'transparency',
+  'high-risk-situation',
+  'new-confusion',
+  'severe-pain',
+  'immunocompromise',
+  'pregnancy',
+  'mental-health',
+  'trauma',
+  'ingestion',
 ] as const;
 
 export type Topic = (typeof TOPICS)[number];

@@ -131,10 +131,18 @@ export interface ClinicalSnapshot {
     ageMonths: number | null;
     sex: Sex;
     pregnant: boolean;
+    /** What says the patient is pregnant, and the gestational age when one is recorded. */
+    pregnancy?: { sources: ResourceRef[]; gestationalWeeks?: number };
   };
   encounter?: { source: ResourceRef; status?: string; classCode?: string; reason?: string };
   conditions: ConditionFact[];
   medications: MedicationFact[];
+  /**
+   * Medicines no longer active that were ordered, taken or given in the last 6 weeks (clinical-sources
+   * §1.5.1: chemotherapy given recently still leaves a patient immunocompromised). Rules that check
+   * interactions read `medications` only.
+   */
+  recentMedications?: Array<MedicationFact & { lastTaken: string }>;
   allergies: AllergyFact[];
   vitals: Partial<Record<VitalKind, Series>>;
   labs: Partial<Record<LabKind, Series>>;
@@ -144,6 +152,11 @@ export interface ClinicalSnapshot {
   resources: Array<{ ref: ResourceRef; versionId?: string; lastUpdated?: string }>;
   /** Things the snapshot noticed: implausible values dropped, unknown units, … */
   warnings: string[];
+  /**
+   * Vital-sign Observations whose code CiteCare does not read: shown as "not understood", never
+   * silently counted as missing.
+   */
+  notUnderstood?: Array<{ source: ResourceRef; code: string; system: string; display?: string }>;
 }
 
 export type Severity = 'info' | 'warning' | 'critical';
@@ -226,7 +239,40 @@ export interface TriageResult {
   /** 'floor' in deterministic mode; 'model' or 'floor-override' when a model took part. */
   basis: 'floor' | 'default' | 'model' | 'floor-override';
   /** The floor rules that fired, most acute first (ids are stable, e.g. 'spo2-below-85'). */
-  rules?: Array<{ id: string; level: 1 | 2; reason: string; evidence: ResourceRef[] }>;
+  rules?: TriageRuleResult[];
+  /** Things the nurse should weigh that do not set the floor ("consider level 2"). */
+  advisories?: TriageRuleResult[];
+  /**
+   * Whether the data allow a level below 3 at all (the low-risk gate for ESI 4 and 5), and if not, why.
+   * Absent means "not checked", which is treated as not allowed.
+   */
+  lowRisk?: {
+    eligible: boolean;
+    blockers: string[];
+    /** The least urgent level the data allow: 3 when the gate is closed, 4 when a resource is implied. */
+    lowestLevel?: 3 | 4 | 5;
+    lowestLevelReason?: string;
+  };
+  /** Citations for the default reason or the gate, when no rule carries one. */
+  citation?: Citation;
+}
+
+/** One triage rule that fired, with where it comes from and the passage its reason cites. */
+export interface TriageRuleResult {
+  id: string;
+  level: 1 | 2;
+  reason: string;
+  evidence: ResourceRef[];
+  /** ESI decision point: A (life-saving intervention), B (high-risk), D (danger-zone vitals). */
+  point?: 'A' | 'B' | 'D';
+  /** The source line shown with the reason. */
+  source?: string;
+  /** Chunk id of the guideline passage this reason cites. */
+  passage?: string;
+  /** The topic that passage carries. */
+  topic?: string;
+  /** Filled by the pipeline from the guideline index. */
+  citation?: Citation;
 }
 
 export interface Assessment {

@@ -31,6 +31,7 @@ export interface TriageMetrics {
   /** confusion[r-1][p-1]: reference level r predicted as p (failed cases are left out). */
   confusion: number[][];
   underTriagedCases: string[];
+  overTriagedCases: string[];
 }
 
 export const rate = (count: number, of: number): Rate => ({ count, of, rate: of === 0 ? null : count / of });
@@ -45,6 +46,7 @@ export function triageMetrics(cases: readonly TriageCase[]): TriageMetrics {
   let highRef = 0;
   let highHit = 0;
   const underTriagedCases: string[] = [];
+  const overTriagedCases: string[] = [];
   for (const c of cases) {
     const high = c.reference <= 2;
     if (high) highRef++;
@@ -61,7 +63,10 @@ export function triageMetrics(cases: readonly TriageCase[]): TriageMetrics {
       under++;
       underTriagedCases.push(c.id);
     }
-    if (c.predicted < c.reference) over++;
+    if (c.predicted < c.reference) {
+      over++;
+      overTriagedCases.push(c.id);
+    }
     if (high && c.predicted <= 2) highHit++;
   }
   const n = cases.length;
@@ -75,6 +80,33 @@ export function triageMetrics(cases: readonly TriageCase[]): TriageMetrics {
     highAcuitySensitivity: rate(highHit, highRef),
     confusion,
     underTriagedCases,
+    overTriagedCases,
+  };
+}
+
+export interface ControlCase extends TriageCase {
+  control: boolean;
+}
+
+export interface ControlMetrics {
+  /** How many low-risk controls the set has. */
+  n: number;
+  /** Controls shown as level 1 or 2 (their reference is 3–5): the over-triage that matters for controls. */
+  reachedHigh: Rate;
+  reachedHighCases: string[];
+}
+
+/** Over-triage on the low-risk controls: predicted level ≤ 2 where the reference is ≥ 3. */
+export function controlMetrics(cases: readonly ControlCase[]): ControlMetrics {
+  const controls = cases.filter((c) => c.control);
+  for (const c of controls) {
+    if (c.reference < 3) throw new Error(`control ${c.id} has reference level ${c.reference}, not 3–5`);
+  }
+  const reachedHighCases = controls.filter((c) => c.predicted !== null && c.predicted <= 2).map((c) => c.id);
+  return {
+    n: controls.length,
+    reachedHigh: rate(reachedHighCases.length, controls.length),
+    reachedHighCases,
   };
 }
 
@@ -95,6 +127,31 @@ export function scoreAgreement(cases: readonly ScoreCase[]): ScoreAgreement {
     .filter((c) => c.expected !== c.actual)
     .map(({ id, expected, actual }) => ({ id, expected, actual }));
   return { ...rate(cases.length - disagreements.length, cases.length), disagreements };
+}
+
+export interface ExpectedWarning {
+  id: string;
+  /** The codes a correct reader must name as not understood. */
+  expected: readonly string[];
+  /** What the pipeline showed (warnings, card text): each expected code must appear in it. */
+  shown: string;
+}
+
+export interface WarningCoverage extends Rate {
+  missing: Array<{ id: string; code: string }>;
+}
+
+/** Of the vital-sign codes the reader cannot know, how many it named rather than silently dropped. */
+export function warningCoverage(cases: readonly ExpectedWarning[]): WarningCoverage {
+  let of = 0;
+  const missing: WarningCoverage['missing'] = [];
+  for (const c of cases) {
+    for (const code of c.expected) {
+      of++;
+      if (!c.shown.includes(code)) missing.push({ id: c.id, code });
+    }
+  }
+  return { ...rate(of - missing.length, of), missing };
 }
 
 export interface CitationToCheck {
@@ -124,3 +181,60 @@ export function citationValidity(
 
 export const formatRate = (r: Rate): string =>
   r.rate === null ? `n/a (0 cases)` : `${(r.rate * 100).toFixed(1)} % (${r.count}/${r.of})`;
+
+/** The evaluation's "done when" targets (issue 11), checked for every set and mode. */
+export const TARGETS = {
+  /** No case less urgent than its reference. */
+  maxUnderTriage: 0,
+  /** At most this share of the low-risk controls shown as level 1 or 2. */
+  maxControlOverTriage: 0.15,
+  /** NEWS2 and qSOFA agree with the hand-computed reference on every case. */
+  minScoreAgreement: 1,
+} as const;
+
+export interface RunFigures {
+  label: string;
+  triage: Pick<TriageMetrics, 'underTriage' | 'underTriagedCases'>;
+  controls: Pick<ControlMetrics, 'reachedHigh'>;
+  news2: Rate;
+  qsofa: Rate;
+}
+
+export interface TargetCheck {
+  run: string;
+  target: string;
+  met: boolean;
+  value: string;
+}
+
+/** One line per run and target; a rate with no cases (n/a) does not count as met. */
+export function checkTargets(runs: readonly RunFigures[]): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  for (const r of runs) {
+    out.push({
+      run: r.label,
+      target: `under-triage ≤ ${TARGETS.maxUnderTriage}`,
+      met: r.triage.underTriage.count <= TARGETS.maxUnderTriage && r.triage.underTriage.of > 0,
+      value: formatRate(r.triage.underTriage),
+    });
+    const c = r.controls.reachedHigh;
+    out.push({
+      run: r.label,
+      target: `controls shown as level 1–2 ≤ ${TARGETS.maxControlOverTriage * 100} %`,
+      met: c.rate !== null && c.rate <= TARGETS.maxControlOverTriage,
+      value: formatRate(c),
+    });
+    for (const [name, s] of [
+      ['NEWS2', r.news2],
+      ['qSOFA', r.qsofa],
+    ] as const) {
+      out.push({
+        run: r.label,
+        target: `${name} agreement = 100 %`,
+        met: s.rate !== null && s.rate >= TARGETS.minScoreAgreement,
+        value: formatRate(s),
+      });
+    }
+  }
+  return out;
+}

@@ -3,10 +3,24 @@
 import { z } from 'zod';
 
 const rateSchema = z.object({ count: z.number(), of: z.number(), rate: z.number().nullable() });
+const disagreementsSchema = z.array(
+  z.object({ id: z.string(), expected: z.number().nullable(), actual: z.number().nullable() }),
+);
+const agreementSchema = rateSchema.extend({ disagreements: disagreementsSchema });
 
+/**
+ * deterministic: no model. worst-case-model: a scripted in-process model that always answers level 5
+ * and obeys instructions injected in notes, driven through the real advisor chain and verifier.
+ * model: the model configured in the environment (`--model`).
+ */
+export const EVAL_MODES = ['deterministic', 'worst-case-model', 'model'] as const;
+export type EvalMode = (typeof EVAL_MODES)[number];
+
+/** One set (main or holdout) in one mode. */
 export const evalSummarySchema = z.object({
   generatedAt: z.string(),
-  mode: z.enum(['deterministic', 'model']),
+  set: z.string(),
+  mode: z.enum(EVAL_MODES),
   model: z.string().optional(),
   corpusVersion: z.string(),
   vignettes: z.number(),
@@ -19,16 +33,18 @@ export const evalSummarySchema = z.object({
     failed: z.number(),
     confusion: z.array(z.array(z.number())),
     underTriagedCases: z.array(z.string()),
+    overTriagedCases: z.array(z.string()),
   }),
-  news2: rateSchema.extend({
-    disagreements: z.array(
-      z.object({ id: z.string(), expected: z.number().nullable(), actual: z.number().nullable() }),
-    ),
-  }),
-  qsofa: rateSchema.extend({
-    disagreements: z.array(
-      z.object({ id: z.string(), expected: z.number().nullable(), actual: z.number().nullable() }),
-    ),
+  /** Low-risk controls (reference 3–5) shown as level 1 or 2. */
+  controls: z.object({ n: z.number(), reachedHigh: rateSchema, reachedHighCases: z.array(z.string()) }),
+  news2: agreementSchema,
+  qsofa: agreementSchema,
+  /** The same agreement restricted to cases whose vital signs are charted under a code variant. */
+  news2Variants: agreementSchema,
+  qsofaVariants: agreementSchema,
+  /** Vital-sign codes the reader cannot know: named on the card or in the warnings, not dropped silently. */
+  unrecognisedCodes: rateSchema.extend({
+    missing: z.array(z.object({ id: z.string(), code: z.string() })),
   }),
   citations: rateSchema.extend({
     invalid: z.array(
@@ -42,3 +58,31 @@ export const evalSummarySchema = z.object({
 });
 
 export type EvalSummary = z.infer<typeof evalSummarySchema>;
+
+export const targetCheckSchema = z.object({
+  run: z.string(),
+  target: z.string(),
+  met: z.boolean(),
+  value: z.string(),
+});
+
+/** reports/eval-latest.json: every run, and whether the "done when" targets are met. */
+export const evalReportSchema = z.object({
+  generatedAt: z.string(),
+  corpusVersion: z.string(),
+  runs: z.array(evalSummarySchema).min(1),
+  targets: z.array(targetCheckSchema),
+});
+
+export type EvalReport = z.infer<typeof evalReportSchema>;
+
+/** The label a run goes by in the report and on the about pages, e.g. "holdout · worst-case model". */
+export function runLabel(s: Pick<EvalSummary, 'set' | 'mode' | 'model'>): string {
+  const mode =
+    s.mode === 'deterministic'
+      ? 'deterministic'
+      : s.mode === 'worst-case-model'
+        ? 'worst-case model'
+        : `model ${s.model ?? ''}`.trim();
+  return `${s.set} · ${mode}`;
+}

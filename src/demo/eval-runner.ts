@@ -8,10 +8,12 @@ import {
   type AcuityLevel,
   type CitationToCheck,
   citationValidity,
+  controlMetrics,
   scoreAgreement,
   triageMetrics,
+  warningCoverage,
 } from './eval-metrics.ts';
-import type { EvalSummary } from './eval-report-schema.ts';
+import type { EvalMode, EvalSummary } from './eval-report-schema.ts';
 import { type PhiFinding, patientIdentifiers, scanForPhi } from './phi-scan.ts';
 import type { Vignette } from './vignettes.ts';
 
@@ -19,6 +21,8 @@ export interface CaseResult {
   id: string;
   chiefComplaint: string;
   reference: AcuityLevel;
+  control: boolean;
+  tags: string[];
   predicted: AcuityLevel | null;
   floorLevel: AcuityLevel | null;
   basis?: string;
@@ -26,6 +30,8 @@ export interface CaseResult {
   news2: { expected: number | null; actual: number | null };
   qsofa: { expected: number | null; actual: number | null };
   findings: string[];
+  /** Unknown vital-sign codes the case carries, and those the pipeline named (warnings or cards). */
+  unrecognised: { expected: string[]; reported: string[] };
   citations: number;
   kept: number;
   dropped: number;
@@ -44,7 +50,9 @@ export interface EvalOptions {
   pipeline: RunPipeline;
   passageText: (chunkId: string) => string | undefined;
   corpusVersion: string;
-  mode: 'deterministic' | 'model';
+  /** Which set the vignettes are (main, holdout). */
+  set: string;
+  mode: EvalMode;
   model?: string;
   /** Model request bodies captured while a case ran (model mode); each is scanned for identifiers. */
   takeModelRequests?: () => string[];
@@ -75,12 +83,15 @@ export async function runEvaluation(vignettes: readonly Vignette[], opts: EvalOp
       id: v.id,
       chiefComplaint: v.chiefComplaint,
       reference: v.reference.esi,
+      control: v.control,
+      tags: v.tags,
       predicted: null,
       floorLevel: null,
       reasons: [],
       news2: { expected: v.reference.news2, actual: null },
       qsofa: { expected: v.reference.qsofa, actual: null },
       findings: [],
+      unrecognised: { expected: v.reference.unrecognisedCodes ?? [], reported: [] },
       citations: 0,
       kept: 0,
       dropped: 0,
@@ -106,6 +117,11 @@ export async function runEvaluation(vignettes: readonly Vignette[], opts: EvalOp
       const cited = citationsOf(result);
       citations.push(...cited.map((c) => ({ caseId: v.id, chunkId: c.chunkId, quote: c.quote })));
       for (const d of result.advice.dropped) reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
+      const shown = JSON.stringify([
+        result.snapshot?.warnings ?? [],
+        result.assessment.triage.reasons,
+        result.cards,
+      ]);
       Object.assign(base, {
         predicted: result.assessment.triage.level,
         floorLevel: result.assessment.triage.floorLevel,
@@ -114,6 +130,10 @@ export async function runEvaluation(vignettes: readonly Vignette[], opts: EvalOp
         news2: { expected: v.reference.news2, actual: total(result.assessment.scores.news2) },
         qsofa: { expected: v.reference.qsofa, actual: total(result.assessment.scores.qsofa) },
         findings: result.assessment.findings.map((f) => f.id),
+        unrecognised: {
+          expected: base.unrecognised.expected,
+          reported: base.unrecognised.expected.filter((code) => shown.includes(code)),
+        },
         citations: cited.length,
         kept: result.advice.statements.length,
         dropped: result.advice.dropped.length,
@@ -139,15 +159,31 @@ export async function runEvaluation(vignettes: readonly Vignette[], opts: EvalOp
   const adviceStatus: Record<string, number> = {};
   for (const c of cases)
     adviceStatus[c.adviceStatus ?? 'none'] = (adviceStatus[c.adviceStatus ?? 'none'] ?? 0) + 1;
+  const variants = cases.filter((c) => c.tags.some((t) => t.startsWith('variant:')));
   const summary: EvalSummary = {
     generatedAt: (opts.now?.() ?? new Date()).toISOString(),
+    set: opts.set,
     mode: opts.mode,
     ...(opts.model ? { model: opts.model } : {}),
     corpusVersion: opts.corpusVersion,
     vignettes: vignettes.length,
     triage,
+    controls: controlMetrics(
+      cases.map((c) => ({ id: c.id, reference: c.reference, predicted: c.predicted, control: c.control })),
+    ),
     news2: scoreAgreement(cases.map((c) => ({ id: c.id, ...c.news2 }))),
     qsofa: scoreAgreement(cases.map((c) => ({ id: c.id, ...c.qsofa }))),
+    news2Variants: scoreAgreement(variants.map((c) => ({ id: c.id, ...c.news2 }))),
+    qsofaVariants: scoreAgreement(variants.map((c) => ({ id: c.id, ...c.qsofa }))),
+    unrecognisedCodes: warningCoverage(
+      cases
+        .filter((c) => c.unrecognised.expected.length > 0)
+        .map((c) => ({
+          id: c.id,
+          expected: c.unrecognised.expected,
+          shown: c.unrecognised.reported.join(' '),
+        })),
+    ),
     citations: citationValidity(citations, opts.passageText),
     statements: { kept, dropped, reasons },
     adviceStatus,
@@ -155,7 +191,7 @@ export async function runEvaluation(vignettes: readonly Vignette[], opts: EvalOp
       scannedRequests,
       findings: phiFindings,
       note:
-        opts.mode === 'model'
+        opts.mode !== 'deterministic'
           ? `${scannedRequests} model requests scanned for names, record numbers, birth dates, full dates, phone numbers, e-mail addresses and SSNs`
           : 'no model used: nothing was sent anywhere',
     },

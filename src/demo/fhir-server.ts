@@ -56,7 +56,7 @@ export const demoFhirPlugin: FastifyPluginAsync<DemoFhirOptions> = async (app, o
 
   const send = (reply: FastifyReply, status: number, body: Resource) => {
     if (status === 201 && 'id' in body && body.id)
-      reply.header('location', `${baseUrl}/${body.resourceType}/${body.id}`);
+      reply.header('location', `${baseUrl}/${body.resourceType}/${encodeURIComponent(body.id)}`);
     return reply
       .code(status)
       .type(FHIR_JSON)
@@ -87,6 +87,8 @@ export const demoFhirPlugin: FastifyPluginAsync<DemoFhirOptions> = async (app, o
     if ((method === 'POST' || method === 'PUT') && (req.body === undefined || typeof req.body !== 'object')) {
       return send(reply, 400, badRequest('Expected a FHIR JSON body (application/fhir+json)'));
     }
+    const badId = invalidId(req.body);
+    if (badId !== undefined) return send(reply, 400, badRequest(`${badId} is not a valid FHIR id`));
     const relative = req.url.slice(prefix.length) || '/';
     const headers: Record<string, string> = {};
     for (const h of ['if-match', 'if-none-exist', 'prefer']) {
@@ -99,6 +101,25 @@ export const demoFhirPlugin: FastifyPluginAsync<DemoFhirOptions> = async (app, o
   app.route({ method: METHODS, url: '/', handler });
   app.route({ method: METHODS, url: '/*', handler });
 };
+
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/**
+ * The first id in a body (a resource, or a Bundle's entries) that breaks the FHIR id rule. Such an
+ * id would be stored and later reach card Markdown and response headers, so it is refused.
+ */
+function invalidId(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const r = body as { id?: unknown; resourceType?: unknown; entry?: unknown };
+  if (r.id !== undefined && (typeof r.id !== 'string' || !FHIR_ID.test(r.id))) return 'id';
+  if (r.resourceType === 'Bundle' && Array.isArray(r.entry)) {
+    for (const [i, e] of r.entry.entries()) {
+      if (invalidId((e as { resource?: unknown } | null)?.resource) !== undefined)
+        return `entry[${i}].resource.id`;
+    }
+  }
+  return undefined;
+}
 
 function withFullUrls(resource: Resource, baseUrl: string): Resource {
   const bundle = resource as Bundle;

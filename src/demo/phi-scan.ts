@@ -38,10 +38,19 @@ export function scanForPhi(text: string, identifiers: ReturnType<typeof patientI
   const findings: PhiFinding[] = [];
   const lower = text.toLowerCase();
   for (const id of identifiers) {
-    if (lower.includes(id.value.toLowerCase())) findings.push({ kind: id.kind, match: id.value });
+    // A name counts as a whole word: "Sam" is in "same", "Sage" in "dosage", neither is the patient.
+    const found =
+      id.kind === 'name'
+        ? new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(id.value)}(?![\\p{L}\\p{N}])`, 'iu').test(text)
+        : lower.includes(id.value.toLowerCase());
+    if (found) findings.push({ kind: id.kind, match: id.value });
   }
   for (const { kind, re } of PATTERNS) {
     for (const m of text.matchAll(re)) findings.push({ kind, match: m[0] });
   }
   return findings;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -61,6 +61,9 @@ export function createFhirKitGateway(opts: FhirKitGatewayOptions): FhirGateway {
     baseUrl: opts.baseUrl.replace(/\/+$/, ''),
     ...(opts.accessToken ? { bearerToken: opts.accessToken } : {}),
     customHeaders: { Accept: 'application/fhir+json' },
+    // A redirect would carry the request (and, to the same origin, the token) to a URL the
+    // allowlist never saw: fail the call instead of following it.
+    requestOptions: { redirect: 'error' },
   });
   const options = () => {
     const left =

@@ -36,8 +36,13 @@ export interface FhirGateway {
 /** The resources of a Bundle's entries (searchset, collection or transaction), in order. */
 export function bundleResources(bundle: Bundle): Resource[] {
   const out: Resource[] = [];
-  for (const entry of bundle.entry ?? []) {
-    if (entry.resource) out.push(entry.resource);
+  // A server's (or client's) Bundle is unknown JSON: null entries and non-array `entry` are skipped.
+  const entries: unknown = bundle.entry;
+  if (!Array.isArray(entries)) return out;
+  for (const entry of entries) {
+    const resource = (entry as { resource?: unknown } | null)?.resource;
+    if (resource && typeof resource === 'object' && typeof (resource as Resource).resourceType === 'string')
+      out.push(resource as Resource);
   }
   return out;
 }

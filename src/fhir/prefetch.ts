@@ -5,6 +5,7 @@ import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { bundleResources, type FhirGateway, FhirGatewayError } from './gateway.ts';
 import { isOperationOutcome } from './outcomes.ts';
 import { fillTemplate } from './patient-queries.ts';
+import { malformedField } from './resource-shape.ts';
 
 export class PrefetchUnavailableError extends Error {
   constructor(
@@ -51,8 +52,8 @@ function hasErrorOutcome(resources: Resource[]): boolean {
   );
 }
 
-/** The patient a resource is about, as `Patient/id`, when it names one. */
-function patientOf(r: Resource): string | undefined {
+/** The patient a resource is about, as `Patient/id`, when it names one (subject or patient). */
+export function patientOf(r: Resource): string | undefined {
   if (r.resourceType === 'Patient') return `Patient/${r.id ?? ''}`;
   const x = r as { subject?: { reference?: string }; patient?: { reference?: string } };
   const ref = x.subject?.reference ?? x.patient?.reference;
@@ -135,6 +136,19 @@ async function resolveKey(key: string, template: string, opts: ResolveOptions): 
   }
 }
 
+/** Skips resources whose fields have impossible JSON types; they would break the snapshot. */
+function onlyWellFormed(outcome: KeyOutcome): KeyOutcome {
+  if (outcome.status !== 'ok') return outcome;
+  const kept = outcome.resources.filter((r) => malformedField(r) === undefined);
+  const dropped = outcome.resources.length - kept.length;
+  if (dropped === 0) return outcome;
+  return {
+    ...outcome,
+    resources: kept,
+    notes: [...outcome.notes, `${dropped} malformed resource(s) were ignored`],
+  };
+}
+
 /**
  * Keeps only what is about this patient: a searchset or prefetch slot holding another patient's
  * data must never become a card for this one.
@@ -158,7 +172,7 @@ export async function resolvePatientData(opts: ResolveOptions): Promise<Resolved
   const patientRef = `Patient/${String(opts.context.patientId ?? '')}`;
   const outcomes = await Promise.all(
     Object.entries(opts.templates).map(async ([key, template]) =>
-      onlyThisPatient(await resolveKey(key, template, opts), patientRef),
+      onlyThisPatient(onlyWellFormed(await resolveKey(key, template, opts)), patientRef),
     ),
   );
   const label = (key: string) => opts.labels?.[key] ?? key;

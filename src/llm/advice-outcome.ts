@@ -1,6 +1,6 @@
 // From a model reply to an AdviceResult: the reply is checked as unknown against the schema,
 // every statement goes through the grounding verifier, and too little survivors means fallback.
-import { combineTriage, hasCurrentVitalSigns } from './combine-triage.ts';
+import { combineWithAdvice } from './combine-triage.ts';
 import type { ModelReply } from './openai-chat.ts';
 import type { PromptTemplate } from './prompts.ts';
 import type { RenderedInput } from './render.ts';
@@ -32,7 +32,6 @@ export function outcomeOf(
       return { ...withReply, status: 'fallback', error: 'output does not match the schema' };
     const v = verifyTriageDraft(draft.data, ctx);
     if (!v.enough) return fellBack(withReply, v);
-    const evidence = v.triage.rationale.flatMap((s) => s.evidence);
     return {
       ...withReply,
       status: 'ok',
@@ -40,9 +39,7 @@ export function outcomeOf(
       dropped: v.dropped,
       droppedCounts: countDropped(v.dropped),
       triage: v.triage,
-      finalTriage: combineTriage(request.assessment.triage, v.triage.suggestedLevel, evidence, {
-        vitalsKnown: hasCurrentVitalSigns(request.snapshot),
-      }),
+      finalTriage: combineWithAdvice(request.assessment.triage, request.snapshot, v.triage),
     };
   }
   const draft = summaryDraftSchema.safeParse(reply.parsed);

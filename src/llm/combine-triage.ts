@@ -1,37 +1,49 @@
-// The final triage level when a model took part: never less acute than the deterministic floor,
-// and, when the rules could not look at current vital signs, never below the default level 3
-// (the rules cannot see danger they have no readings for, so the model may not wave it away).
+// The one place a model's suggested level meets the deterministic triage: the final level is never less
+// acute than the floor, and never below 3 unless the low-risk gate for ESI 4 and 5 is open
+// (src/clinical/triage/low-risk-gate.ts) and the model's own rationale passed verification in full.
+// Whatever the model or an injected note says, a patient who is not low risk stays at 3, and the card
+// says why the lower suggestion was not taken. Both the advisor (finalTriage) and the pipeline call
+// combineWithAdvice, so there is one combination.
+import { hasCurrentVitalSigns } from '../clinical/scores/inputs.ts';
 import type { ClinicalSnapshot, ResourceRef, TriageResult } from '../clinical/types.ts';
+import type { TriageAdvice } from './types.ts';
+
+export { hasCurrentVitalSigns };
 
 type Level = TriageResult['level'];
 
 export interface CombineTriageOptions {
   /** Whether the snapshot has current vital signs (see hasCurrentVitalSigns). */
-  vitalsKnown: boolean;
+  vitalsKnown?: boolean;
+  /** Whether the model's rationale for its level survived verification without losses. */
+  reasonVerified?: boolean;
 }
 
-/** The level CiteCare keeps without current vital signs when no floor applies. */
+/** The lowest acuity (highest number) CiteCare shows when the low-risk gate is closed. */
 export const NO_VITALS_LEVEL = 3;
+export const GATED_LEVEL = 3;
 
-/**
- * Heart rate, respiratory rate, systolic BP and SpO2 all have a current reading: the danger-zone
- * checks need all four. Weight, height or a pain score alone do not count.
- */
-export function hasCurrentVitalSigns(snapshot: ClinicalSnapshot): boolean {
-  const v = snapshot.vitals;
-  return [v.heartRate, v.respiratoryRate, v.systolicBP, v.spo2].every((s) => s?.latest !== undefined);
+/** Why a level below 3 may not be taken; empty when it may. A triage without a gate result is closed. */
+export function gateBlockers(triage: TriageResult, options: CombineTriageOptions): string[] {
+  const blockers = triage.lowRisk
+    ? [...triage.lowRisk.blockers]
+    : ['the low-risk conditions were not checked'];
+  if (options.vitalsKnown === false && !blockers.includes('no complete set of current vital signs'))
+    blockers.unshift('no complete set of current vital signs');
+  if (options.reasonVerified === false)
+    blockers.push("the model's rationale did not pass verification in full");
+  return blockers;
 }
 
 /**
- * The more acute of the model's suggestion and the deterministic floor. Without a model level the
- * deterministic result stands unchanged. Without current vital signs (and no floor) the model may
- * not go below level 3; floorLevel stays null because no rule fired.
+ * The more acute of the model's suggestion and the deterministic floor, with the low-risk gate for levels
+ * 4 and 5. Without a model level the deterministic result stands unchanged.
  */
 export function combineTriage(
   assessmentTriage: TriageResult,
   modelLevel: Level | null | undefined,
   modelEvidence: readonly ResourceRef[] = [],
-  options: CombineTriageOptions = { vitalsKnown: true },
+  options: CombineTriageOptions = {},
 ): TriageResult {
   if (modelLevel === null || modelLevel === undefined) return assessmentTriage;
   const floor = assessmentTriage.floorLevel;
@@ -48,15 +60,33 @@ export function combineTriage(
       ],
     };
   }
-  if (floor === null && !options.vitalsKnown && modelLevel > NO_VITALS_LEVEL) {
+  if (modelLevel > GATED_LEVEL) {
+    const blockers = gateBlockers(assessmentTriage, options);
+    if (blockers.length > 0) {
+      const head =
+        options.vitalsKnown === false
+          ? `The model suggested level ${modelLevel}; without current vital signs CiteCare keeps level ${GATED_LEVEL}.`
+          : `The model suggested level ${modelLevel}; CiteCare keeps level ${GATED_LEVEL}, because a level below 3 needs a low-risk patient.`;
+      return {
+        ...assessmentTriage,
+        level: GATED_LEVEL,
+        floorLevel: floor,
+        evidence,
+        basis: 'floor-override',
+        reasons: [`${head} Not met: ${blockers.join('; ')}.`, ...assessmentTriage.reasons],
+      };
+    }
+  }
+  const lowest = assessmentTriage.lowRisk?.lowestLevel ?? 5;
+  if (modelLevel > lowest) {
     return {
       ...assessmentTriage,
-      level: NO_VITALS_LEVEL,
-      floorLevel: null,
+      level: lowest,
+      floorLevel: floor,
       evidence,
       basis: 'floor-override',
       reasons: [
-        `The model suggested level ${modelLevel}; without current vital signs CiteCare keeps level ${NO_VITALS_LEVEL}.`,
+        `The model suggested level ${modelLevel}; CiteCare keeps level ${lowest}, because ${assessmentTriage.lowRisk?.lowestLevelReason ?? 'the data do not allow a less urgent level'}.`,
         ...assessmentTriage.reasons,
       ],
     };
@@ -69,4 +99,21 @@ export function combineTriage(
     basis: 'model',
     reasons: [`The model suggested level ${modelLevel} (${floorText}).`, ...assessmentTriage.reasons],
   };
+}
+
+/** combineTriage for a verified model answer: the one call both the advisor and the pipeline make. */
+export function combineWithAdvice(
+  assessmentTriage: TriageResult,
+  snapshot: ClinicalSnapshot,
+  advice: TriageAdvice,
+): TriageResult {
+  return combineTriage(
+    assessmentTriage,
+    advice.suggestedLevel,
+    advice.rationale.flatMap((s) => s.evidence),
+    {
+      vitalsKnown: hasCurrentVitalSigns(snapshot),
+      reasonVerified: advice.rationale.length > 0 && (advice.rationaleDropped ?? 0) === 0,
+    },
+  );
 }

@@ -42,6 +42,8 @@ export interface TriageAdvice {
   expectedResources: string[];
   redFlags: VerifiedStatement[];
   rationale: VerifiedStatement[];
+  /** Rationale statements the verifier dropped (a level below 3 needs none dropped). */
+  rationaleDropped?: number;
 }
 
 export type AdviceStatus =

@@ -8,11 +8,12 @@ import { buildCards } from '../cards/build-cards.ts';
 import { cardSchema } from '../cards/card-schema.ts';
 import { assess } from '../clinical/assess.ts';
 import type { Clock } from '../clinical/clock.ts';
+import { codeLabel } from '../clinical/snapshot/observation-variants.ts';
 import { buildSnapshot } from '../clinical/snapshot.ts';
 import type { Citation, ClinicalSnapshot, TriageResult } from '../clinical/types.ts';
 import type { Config } from '../config.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
-import { combineTriage, hasCurrentVitalSigns } from '../llm/combine-triage.ts';
+import { combineWithAdvice, hasCurrentVitalSigns } from '../llm/combine-triage.ts';
 import { phiTermsFromResources } from '../llm/redact.ts';
 import type { AdviceResult, Advisor } from '../llm/types.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -68,6 +69,9 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
     });
     const hash = snapshotHash(snapshot);
     const assessment = assess(snapshot);
+    // A vital sign CiteCare cannot read is shown as such on every card, never a silent gap.
+    for (const n of snapshot.notUnderstood ?? [])
+      missing.push(`not understood: ${codeLabel(n)} (${n.source})`);
     timings.assess = ms(t0);
 
     const t1 = performance.now();
@@ -80,7 +84,8 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
       missing.push('guideline passages could not be retrieved');
       retrieval = { findings: assessment.findings, passages: [], triageCitations: [] as Citation[] };
     }
-    const withCitations = { ...assessment, findings: retrieval.findings };
+    const floorTriage = retrieval.triage ?? assessment.triage;
+    const withCitations = { ...assessment, findings: retrieval.findings, triage: floorTriage };
     timings.retrieve = ms(t1);
 
     const t2 = performance.now();
@@ -127,8 +132,8 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
     }
     const triage: TriageResult =
       advice.status === 'ok' && advice.triage
-        ? combineTriage(assessment.triage, advice.triage.suggestedLevel, [], { vitalsKnown })
-        : assessment.triage;
+        ? combineWithAdvice(floorTriage, snapshot, advice.triage)
+        : floorTriage;
     const finalAssessment = { ...withCitations, triage };
 
     const silent = deps.config.SILENT_SERVICES.includes(input.service);

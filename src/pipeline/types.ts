@@ -27,7 +27,7 @@ export interface PipelineInput {
   /** performance.now() when the request arrived: the hook's time budget counts from here. */
   startedAt?: number;
   /** The authenticated CDS client, for the audit trail. */
-  client?: { iss: string; jti: string };
+  client?: { iss: string; jti: string; tenant?: string };
 }
 
 export interface PipelineResult {

@@ -1,12 +1,14 @@
 // The application as a fastify instance: plugins registered, no listening (src/server/serve.ts
 // listens). One error handler turns every failure into an OperationOutcome and hides 5xx detail.
 import cors from '@fastify/cors';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { badRequest, operationOutcome, serverError, tooLarge } from '../fhir/outcomes.ts';
 import { cdsRoutes } from './cds-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { type LoggerSettings, loggerOptions } from './logger.ts';
+import { RateLimitedError } from './rate-limit.ts';
 import type { Runtime } from './runtime.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 
 export interface BuildAppOptions {
   /** Extra plugins (demo FHIR server, SMART app, audit, about pages) registered by serve.ts. */
@@ -27,7 +29,18 @@ export async function buildApp(runtime: Runtime, options: BuildAppOptions = {}):
     trustProxy: config.PUBLIC_BASE_URL.startsWith('https:'),
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
+    // Errors fastify raises before routing (a malformed URL) go out as OperationOutcomes too,
+    // without echoing the path.
+    frameworkErrors: (err, _request, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
+      return reply
+        .code(status)
+        .type('application/fhir+json')
+        .send(badRequest(err.code === 'FST_ERR_BAD_URL' ? 'The request URL is not valid' : 'Bad request'));
+    },
   });
+  await registerSecurityHeaders(app, config);
 
   // FHIR servers and EHRs send application/fhir+json; parse it like JSON.
   app.addContentTypeParser(
@@ -45,6 +58,13 @@ export async function buildApp(runtime: Runtime, options: BuildAppOptions = {}):
         .code(415)
         .type('application/fhir+json')
         .send(operationOutcome('error', 'not-supported', 'Send application/json'));
+    }
+    if (err instanceof RateLimitedError) {
+      return reply
+        .code(429)
+        .header('retry-after', String(err.retryAfterSeconds))
+        .type('application/fhir+json')
+        .send(operationOutcome('error', 'throttled', err.message));
     }
     if (status >= 400 && status < 500) {
       const message =

@@ -29,28 +29,31 @@ import { InvalidFilterError } from '../audit/sql-audit-reader.ts';
 import type { AuditDatabase, AuditRecordDetail } from '../audit/types.ts';
 import { AUDIT_WEB_ASSETS, auditPageHtml } from '../audit/web-assets.ts';
 import { AuditorAuthError, type VerifyAuditor } from '../auth/auditor-auth.ts';
+import { type RateLimitConfig, RateLimitedError, registerRateLimit } from './rate-limit.ts';
+import { AUDIT_PAGE_HEADERS } from './security-headers.ts';
 
 export interface AuditRoutesOptions {
   store: AuditDatabase;
   verifyAuditor: VerifyAuditor;
+  /** Rate limit settings: each auditor (token subject) has one budget. */
+  config: RateLimitConfig;
 }
-
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 function badQuery(reply: FastifyReply, problems: string[]) {
   return reply.code(400).send({ error: 'invalid query', problems });
 }
 
-export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, { store, verifyAuditor }) => {
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified auditor's subject, on /audit/api routes. */
+    auditorSubject?: string;
+  }
+}
+
+export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (
+  app,
+  { store, verifyAuditor, config },
+) => {
   const base = app.prefix || '';
   // The OpenAPI document is built from the routes' zod schemas (fastify-type-provider-zod).
   await app.register(swagger, {
@@ -68,17 +71,12 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, {
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
 
-  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-    reply
-      .header('content-security-policy', PAGE_CSP)
-      .type('text/html; charset=utf-8')
-      .send(auditPageHtml(base)),
+  app.get('/', { helmet: AUDIT_PAGE_HEADERS, schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(auditPageHtml(base)),
   );
   for (const asset of AUDIT_WEB_ASSETS) {
     app.get(`/assets/${asset.name}`, { schema: { hide: true } }, async (_request, reply) =>
@@ -94,9 +92,11 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, {
       const api = plain.withTypeProvider<ZodTypeProvider>();
       api.setValidatorCompiler(validatorCompiler);
       api.setSerializerCompiler(serializerCompiler);
+      api.decorateRequest('auditorSubject', undefined);
       api.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
         try {
           const auditor = await verifyAuditor(request.headers.authorization);
+          request.auditorSubject = auditor.subject;
           // Who read what, kept in the service log (not in the chain, which holds decisions only).
           // The route pattern, not the URL: filter values go under `filters`, where the logger's
           // redaction still hides a patient id.
@@ -120,6 +120,8 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, {
         }
       });
 
+      await registerRateLimit(api, config, { name: 'audit', key: (request) => request.auditorSubject });
+
       api.setErrorHandler((err, request, reply) => {
         if (err instanceof InvalidFilterError) return badQuery(reply, [err.message]);
         if (hasZodFastifySchemaValidationErrors(err)) {
@@ -129,6 +131,12 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, {
               (v) => `${v.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'query'}: ${v.message}`,
             ),
           );
+        }
+        if (err instanceof RateLimitedError) {
+          return reply
+            .code(429)
+            .header('retry-after', String(err.retryAfterSeconds))
+            .send({ error: 'too many requests' });
         }
         request.log.error({ err }, 'audit API failed');
         return reply.code(500).send({ error: 'internal error' });

@@ -2,6 +2,7 @@
 // every piece of data is about the patient in context.
 import type { Resource } from '@medplum/fhirtypes';
 import type { Config } from '../config.ts';
+import { malformedField } from '../fhir/resource-shape.ts';
 
 export interface RequestProblem {
   message: string;
@@ -13,6 +14,34 @@ interface CheckedRequest {
   fhirAuthorization?: { patient?: string };
   context: Record<string, unknown> & { patientId: string };
   prefetch?: Record<string, unknown>;
+}
+
+/**
+ * Whether `fhirServer` is one of the allowed FHIR bases: the same origin (scheme, host and port,
+ * compared parsed, so `ehr.example.org.evil.net` and `:8443` differ) and the same path or a path
+ * below it on a segment boundary (`/r4` admits `/r4/x`, never `/r4-admin`). Credentials in the URL
+ * are refused outright.
+ */
+export function isAllowedFhirServer(fhirServer: string, allowed: readonly string[]): boolean {
+  let url: URL;
+  try {
+    url = new URL(fhirServer);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password || url.search || url.hash) return false;
+  const path = url.pathname.replace(/\/+$/, '');
+  return allowed.some((entry) => {
+    let base: URL;
+    try {
+      base = new URL(entry);
+    } catch {
+      return false;
+    }
+    if (base.origin !== url.origin) return false;
+    const basePath = base.pathname.replace(/\/+$/, '');
+    return path === basePath || path.startsWith(`${basePath}/`);
+  });
 }
 
 function subjectOf(r: Resource): string | undefined {
@@ -31,10 +60,7 @@ export function requestProblem(
       return { message: 'fhirServer must use https', field: 'fhirServer' };
     }
     const allowed = config.FHIR_SERVERS_ALLOWED;
-    if (
-      allowed &&
-      !allowed.some((prefix) => body.fhirServer!.replace(/\/+$/, '').startsWith(prefix.replace(/\/+$/, '')))
-    ) {
+    if (allowed && !isAllowedFhirServer(body.fhirServer, allowed)) {
       return { message: 'fhirServer is not a FHIR server this service may use', field: 'fhirServer' };
     }
   }
@@ -50,6 +76,15 @@ export function requestProblem(
     return { message: 'prefetch.patient is not the patient in context.patientId', field: 'prefetch.patient' };
   }
   if (orders) {
+    for (const [i, order] of orders.draftOrders.entries()) {
+      const bad = malformedField(order);
+      if (bad) {
+        return {
+          message: `draft order ${i + 1} has a field of the wrong type (${bad})`,
+          field: 'context.draftOrders',
+        };
+      }
+    }
     for (const order of orders.draftOrders) {
       const subject = subjectOf(order);
       if (subject && subject !== patientRef && !subject.endsWith(`/${patientRef}`)) {

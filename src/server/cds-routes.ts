@@ -19,12 +19,13 @@ import { PrefetchUnavailableError, resolvePatientData } from '../fhir/prefetch.t
 import { HOOK_OUTCOMES, type HookOutcome } from '../observability/metrics.ts';
 import { AuditUnavailableError } from '../pipeline/run.ts';
 import { ordersToCheck, requestProblem } from './cds-request-checks.ts';
+import { registerRateLimit } from './rate-limit.ts';
 import type { Runtime } from './runtime.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated CDS client (absent when CDS_AUTH=disabled). */
-    cdsCaller?: { iss: string; jti: string };
+    cdsCaller?: { iss: string; jti: string; tenant?: string };
     /** How a hook call ended, when the handler got that far (the latency histogram's label). */
     hookOutcome?: HookOutcome;
   }
@@ -39,14 +40,32 @@ function sendOutcome(reply: FastifyReply, status: number, outcome: object) {
   return reply.code(status).type('application/fhir+json').send(outcome);
 }
 
-/** Feedback must be about a card this service returned, and accept only suggestions that card had. */
+/** What a 412 says: which server and how it failed stay in the log and the audit record. */
+export const PRECONDITION_FAILED_TEXT = 'Required data could not be obtained from the FHIR server.';
+
+/** The same caller: issuer and tenant (absent on both sides when CDS_AUTH=disabled). */
+function sameCaller(
+  recorded: { iss: string; tenant?: string } | undefined,
+  caller: { iss: string; tenant?: string } | undefined,
+): boolean {
+  if (!recorded || !caller) return !recorded && !caller;
+  return recorded.iss === caller.iss && recorded.tenant === caller.tenant;
+}
+
+/**
+ * Feedback must be about a card this service returned to this very client (issuer and tenant), and
+ * accept only suggestions that card had. Another client's card is answered as unknown: it learns
+ * nothing about cards it never received.
+ */
 async function feedbackProblem(
   runtime: Runtime,
   serviceId: string,
+  caller: FastifyRequest['cdsCaller'],
   f: { card: string; outcome: string; acceptedSuggestions?: Array<{ id: string }> },
 ): Promise<{ status: number; message: string; field: string } | undefined> {
   const record = await runtime.audit.recordForCard(f.card);
-  if (!record) return { status: 404, message: `card ${f.card} was not returned by CiteCare`, field: 'card' };
+  if (!record || !sameCaller(record.client, caller))
+    return { status: 404, message: `card ${f.card} was not returned by CiteCare`, field: 'card' };
   if (record.service !== serviceId) {
     return {
       status: 400,
@@ -66,6 +85,37 @@ async function feedbackProblem(
       field: 'acceptedSuggestions',
     };
   return undefined;
+}
+
+/** A 412 leaves a record too (no cards, the reason in `errors`), so auditors see failed calls. */
+async function recordPreconditionFailure(
+  runtime: Runtime,
+  request: FastifyRequest,
+  service: CdsServiceModule,
+  body: { hookInstance: string; context: { userId: string; patientId: string } },
+  err: PrefetchUnavailableError,
+): Promise<void> {
+  await runtime.audit.append({
+    time: runtime.clock.now().toISOString(),
+    channel: 'cds-hooks',
+    service: service.descriptor.id,
+    hook: service.descriptor.hook,
+    hookInstance: body.hookInstance,
+    user: body.context.userId,
+    client: request.cdsCaller,
+    patient: `Patient/${body.context.patientId}`,
+    resources: [],
+    snapshotHash: '',
+    scores: null,
+    findings: [],
+    retrieval: { corpusVersion: runtime.guidelines.corpusVersion, chunkIds: [] },
+    cards: [],
+    cardIds: [],
+    silent: false,
+    fallback: false,
+    timings: {},
+    errors: [`412: ${err.message}`],
+  });
 }
 
 export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts) => {
@@ -105,7 +155,11 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
     if (request.method === 'OPTIONS' || config.CDS_AUTH === 'disabled') return;
     try {
       const caller = await authenticator.verify(request.headers.authorization, request.url);
-      request.cdsCaller = { iss: caller.iss, jti: caller.jti };
+      request.cdsCaller = {
+        iss: caller.iss,
+        jti: caller.jti,
+        ...(caller.tenant !== undefined ? { tenant: caller.tenant } : {}),
+      };
       request.log.info({ iss: caller.iss, jti: caller.jti }, 'CDS client authenticated');
     } catch (err) {
       if (!(err instanceof CdsAuthError)) {
@@ -174,8 +228,13 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
       });
     } catch (err) {
       if (err instanceof PrefetchUnavailableError) {
-        request.log.warn({ keys: err.keys }, 'required data unavailable');
-        return sendOutcome(reply, 412, preconditionFailed(err.message));
+        // The client learns only that data was missing: the reason (HTTP status, network error,
+        // timeout) would tell it what lives at the URL it named.
+        request.log.warn({ keys: err.keys, detail: err.message }, 'required data unavailable');
+        await recordPreconditionFailure(runtime, request, service, body, err).catch((auditErr) => {
+          request.log.error({ err: auditErr }, 'the audit record of a 412 could not be written');
+        });
+        return sendOutcome(reply, 412, preconditionFailed(PRECONDITION_FAILED_TEXT));
       }
       throw err;
     }
@@ -212,50 +271,61 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
     }
   });
 
-  app.post<{ Params: { id: string } }>('/cds-services/:id/feedback', async (request, reply) => {
-    const service = byId.get(request.params.id);
-    if (!service) return sendOutcome(reply, 404, notFound(`No CDS service "${request.params.id}"`));
-    const parsed = feedbackSchema.safeParse(request.body);
-    if (!parsed.success) {
-      const { message, fields } = describeIssues(parsed.error);
-      return sendOutcome(reply, 400, badRequest(message, fields));
-    }
-    // Check the whole batch before storing any of it: all or nothing, so a retry loses nothing.
-    for (const [i, f] of parsed.data.feedback.entries()) {
-      const problem = await feedbackProblem(runtime, service.descriptor.id, f);
-      if (problem)
+  // Feedback is limited per client (a runaway EHR loop, or a client poisoning the metrics).
+  await registerRateLimit(app, config, {
+    name: 'cds-feedback',
+    key: (request) => request.cdsCaller?.iss,
+    global: false,
+  });
+
+  app.post<{ Params: { id: string } }>(
+    '/cds-services/:id/feedback',
+    { config: { rateLimit: {} } },
+    async (request, reply) => {
+      const service = byId.get(request.params.id);
+      if (!service) return sendOutcome(reply, 404, notFound(`No CDS service "${request.params.id}"`));
+      const parsed = feedbackSchema.safeParse(request.body);
+      if (!parsed.success) {
+        const { message, fields } = describeIssues(parsed.error);
+        return sendOutcome(reply, 400, badRequest(message, fields));
+      }
+      // Check the whole batch before storing any of it: all or nothing, so a retry loses nothing.
+      for (const [i, f] of parsed.data.feedback.entries()) {
+        const problem = await feedbackProblem(runtime, service.descriptor.id, request.cdsCaller, f);
+        if (problem)
+          return sendOutcome(
+            reply,
+            problem.status,
+            badRequest(problem.message, [`feedback[${i}].${problem.field}`]),
+          );
+      }
+      try {
+        // One transaction: a batch is stored whole or not at all, so a retry never duplicates.
+        await runtime.metrics.timeAuditAppend(() =>
+          runtime.audit.appendFeedbackBatch(
+            parsed.data.feedback.map((f) => ({
+              channel: 'cds-hooks' as const,
+              service: service.descriptor.id,
+              cardId: f.card,
+              outcome: f.outcome,
+              acceptedSuggestions: f.acceptedSuggestions?.map((s) => s.id),
+              overrideReason: f.overrideReason?.reason,
+              userComment: f.overrideReason?.userComment,
+              outcomeTimestamp: f.outcomeTimestamp,
+            })),
+          ),
+        );
+        runtime.health.auditWrite(true);
+      } catch (err) {
+        request.log.error({ err }, 'feedback could not be stored');
+        runtime.health.auditWrite(false);
         return sendOutcome(
           reply,
-          problem.status,
-          badRequest(problem.message, [`feedback[${i}].${problem.field}`]),
+          503,
+          operationOutcome('error', 'transient', 'Feedback could not be stored; please send it again'),
         );
-    }
-    try {
-      // One transaction: a batch is stored whole or not at all, so a retry never duplicates.
-      await runtime.metrics.timeAuditAppend(() =>
-        runtime.audit.appendFeedbackBatch(
-          parsed.data.feedback.map((f) => ({
-            channel: 'cds-hooks' as const,
-            service: service.descriptor.id,
-            cardId: f.card,
-            outcome: f.outcome,
-            acceptedSuggestions: f.acceptedSuggestions?.map((s) => s.id),
-            overrideReason: f.overrideReason?.reason,
-            userComment: f.overrideReason?.userComment,
-            outcomeTimestamp: f.outcomeTimestamp,
-          })),
-        ),
-      );
-      runtime.health.auditWrite(true);
-    } catch (err) {
-      request.log.error({ err }, 'feedback could not be stored');
-      runtime.health.auditWrite(false);
-      return sendOutcome(
-        reply,
-        503,
-        operationOutcome('error', 'transient', 'Feedback could not be stored; please send it again'),
-      );
-    }
-    return reply.code(200).send();
-  });
+      }
+      return reply.code(200).send();
+    },
+  );
 };

@@ -29,6 +29,7 @@ export const auditApi: AppPlugin = async (app, runtime) => {
     prefix: '/audit',
     store: runtime.audit,
     verifyAuditor: createAuditorVerifier(runtime.config),
+    config: runtime.config,
   });
 };
 

@@ -6,6 +6,7 @@ import { openAuditStore } from '../../src/audit/open-audit-store.ts';
 import type { AuditDatabase } from '../../src/audit/types.ts';
 import { createAuditorVerifier } from '../../src/auth/auditor-auth.ts';
 import { auditRoutes } from '../../src/server/audit-routes.ts';
+import { registerSecurityHeaders } from '../../src/server/security-headers.ts';
 import { launchBrowser, screenshotPath } from '../helpers/browser.ts';
 import { createTestIdp } from '../integration/audit-auth-fixtures.ts';
 import { makeFeedback, makeRecord } from '../integration/audit-store-fixtures.ts';
@@ -70,10 +71,13 @@ describe('auditor page in Chromium', () => {
     store = await openAuditStore('sqlite::memory:');
     await seed(store);
     app = Fastify();
+    // The app's one header configuration (CSP included), as buildApp registers it.
+    await registerSecurityHeaders(app, idp.config);
     await app.register(auditRoutes, {
       prefix: '/audit',
       store,
       verifyAuditor: createAuditorVerifier(idp.config, { jwks: idp.jwks }),
+      config: idp.config,
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     token = await idp.token({ roles: ['auditor'], preferred_username: 'ann' });

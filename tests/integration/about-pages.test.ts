@@ -8,11 +8,13 @@ import { CDS_SERVICES } from '../../cds-hooks/index.ts';
 import type { AboutPage } from '../../src/about/about-page.ts';
 import { aboutPlugin } from '../../src/about/about-plugin.ts';
 import { testConfig } from '../../src/config.ts';
-import type { EvalSummary } from '../../src/demo/eval-report-schema.ts';
+import type { EvalReport, EvalSummary } from '../../src/demo/eval-report-schema.ts';
 
 const rate = (count: number, of: number) => ({ count, of, rate: count / of });
-const REPORT: EvalSummary = {
+const agreement = (count: number, of: number) => ({ ...rate(count, of), disagreements: [] });
+const SUMMARY: EvalSummary = {
   generatedAt: '2026-11-20T10:00:00.000Z',
+  set: 'main',
   mode: 'deterministic',
   corpusVersion: 'abc123def4567890abc123def4567890',
   vignettes: 35,
@@ -25,12 +27,35 @@ const REPORT: EvalSummary = {
     failed: 0,
     confusion: [[1]],
     underTriagedCases: ['v08'],
+    overTriagedCases: [],
   },
-  news2: { ...rate(33, 35), disagreements: [] },
-  qsofa: { ...rate(34, 35), disagreements: [] },
+  controls: { n: 10, reachedHigh: rate(1, 10), reachedHighCases: ['v30'] },
+  news2: agreement(33, 35),
+  qsofa: agreement(34, 35),
+  news2Variants: agreement(9, 10),
+  qsofaVariants: agreement(10, 10),
+  unrecognisedCodes: { ...rate(0, 1), missing: [{ id: 'v40', code: '8478-0' }] },
   citations: { ...rate(88, 88), invalid: [] },
   statements: { kept: 0, dropped: 0, reasons: {} },
   phi: { scannedRequests: 0, findings: 0, note: 'no model used' },
+};
+const HOLDOUT_WORST: EvalSummary = {
+  ...SUMMARY,
+  set: 'holdout',
+  mode: 'worst-case-model',
+  model: 'scripted-worst-case',
+  vignettes: 60,
+  triage: { ...SUMMARY.triage, underTriage: rate(8, 60), underTriagedCases: ['h07', 'h19'] },
+};
+const REPORT: EvalReport = {
+  generatedAt: '2026-11-20T10:00:00.000Z',
+  corpusVersion: 'abc123def4567890abc123def4567890',
+  runs: [SUMMARY, HOLDOUT_WORST],
+  targets: [
+    { run: 'main · deterministic', target: 'under-triage ≤ 0', met: false, value: '8.6 % (3/35)' },
+    { run: 'holdout · worst-case model', target: 'under-triage ≤ 0', met: false, value: '13.3 % (8/60)' },
+    { run: 'main · deterministic', target: 'NEWS2 agreement = 100 %', met: true, value: '100 %' },
+  ],
 };
 
 const services = CDS_SERVICES.map((s) => s.descriptor);
@@ -114,14 +139,50 @@ describe('about pages', () => {
     assert.ok(html.includes('8.6 % (3/35)'), 'under-triage');
     writeFileSync(
       reportPath,
-      JSON.stringify({ ...REPORT, triage: { ...REPORT.triage, exact: rate(20, 35) } }),
+      JSON.stringify({
+        ...REPORT,
+        runs: [{ ...SUMMARY, triage: { ...SUMMARY.triage, exact: rate(20, 35) } }],
+      }),
     );
     html = (await app.inject({ method: 'GET', url: '/about/citecare-encounter-start' })).body;
     assert.ok(html.includes('57.1 % (20/35)'));
     const json = (
       await app.inject({ method: 'GET', url: '/about/citecare-encounter-start?format=json' })
     ).json<AboutPage>();
-    assert.equal(json.evaluation.available && json.evaluation.report.triage.exact.count, 20);
+    assert.equal(json.evaluation.available && json.evaluation.report.runs[0]!.triage.exact.count, 20);
+    writeFileSync(reportPath, JSON.stringify(REPORT));
+  });
+
+  it('shows every set and mode side by side, the missed targets and the under-triaged cases', async () => {
+    const html = (await app.inject({ method: 'GET', url: '/about/citecare-encounter-start' })).body;
+    assert.ok(html.includes('<th scope="col">main · deterministic</th>'));
+    assert.ok(html.includes('<th scope="col">holdout · worst-case model</th>'));
+    assert.ok(html.includes('13.3 % (8/60)'), 'holdout under-triage in the worst case');
+    assert.ok(html.includes('10.0 % (1/10)'), 'controls shown as level 1–2');
+    assert.ok(html.includes('90.0 % (9/10)'), 'NEWS2 agreement on code variants');
+    assert.match(html, /2 of 3 evaluation targets are missed/);
+    assert.match(html, /holdout · worst-case model: h07, h19/);
+    writeFileSync(
+      reportPath,
+      JSON.stringify({
+        ...REPORT,
+        runs: [
+          { ...SUMMARY, triage: { ...SUMMARY.triage, underTriage: rate(0, 35), underTriagedCases: [] } },
+        ],
+        targets: REPORT.targets.map((t) => ({ ...t, met: true })),
+      }),
+    );
+    const after = (await app.inject({ method: 'GET', url: '/about/citecare-encounter-start' })).body;
+    assert.match(after, /All 3 evaluation targets are met/);
+    assert.match(after, /No case was under-triaged/);
+    writeFileSync(reportPath, JSON.stringify(REPORT));
+  });
+
+  it('rejects a report in the old single-run format rather than showing it half-read', async () => {
+    writeFileSync(reportPath, JSON.stringify(SUMMARY));
+    const html = (await app.inject({ method: 'GET', url: '/about/citecare-encounter-start' })).body;
+    assert.match(html, /not in the expected format/);
+    writeFileSync(reportPath, JSON.stringify(REPORT));
   });
 
   it('says plainly when there is no report', async () => {

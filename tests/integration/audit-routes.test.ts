@@ -5,6 +5,7 @@ import { openAuditStore } from '../../src/audit/open-audit-store.ts';
 import type { AuditDatabase, AuditRecordPage } from '../../src/audit/types.ts';
 import { createAuditorVerifier } from '../../src/auth/auditor-auth.ts';
 import { auditRoutes } from '../../src/server/audit-routes.ts';
+import { registerSecurityHeaders } from '../../src/server/security-headers.ts';
 import { openApiProblems, type RecordedResponse } from '../helpers/openapi-check.ts';
 import { createTestIdp, type TestIdp } from './audit-auth-fixtures.ts';
 import { makeFeedback, makeRecord } from './audit-store-fixtures.ts';
@@ -35,10 +36,13 @@ describe('auditor API', () => {
     app = Fastify({
       logger: { level: 'info', stream: { write: (line: string) => logs.push(JSON.parse(line)) } },
     });
+    // Security headers come from the app's one helmet configuration, as in buildApp.
+    await registerSecurityHeaders(app, idp.config);
     await app.register(auditRoutes, {
       prefix: '/audit',
       store,
       verifyAuditor: createAuditorVerifier(idp.config, { jwks: idp.jwks }),
+      config: idp.config,
     });
     app.addHook('onSend', async (request, reply, payload) => {
       const url = request.url;

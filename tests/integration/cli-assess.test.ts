@@ -55,6 +55,46 @@ describe('citecare assess', () => {
     assert.equal(out.model.status, 'disabled');
   });
 
+  it('lists a vital sign it cannot read as "not understood", and cites each triage reason', () => {
+    const odd = join(dir, 'odd-vital.json');
+    const unknown = {
+      resourceType: 'Observation',
+      id: 'odd-vital',
+      status: 'final',
+      category: [
+        {
+          coding: [
+            { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' },
+          ],
+        },
+      ],
+      code: { coding: [{ system: 'http://loinc.org', code: '99999-9', display: 'Some new vital sign' }] },
+      effectiveDateTime: '2026-11-26T11:50:00Z',
+      valueQuantity: { value: 7, unit: '1' },
+    };
+    writeFileSync(
+      odd,
+      JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: [...allResources, unknown].map((resource) => ({ resource })),
+      }),
+    );
+    const r = citecare(['assess', '--bundle', odd, '--at', '2026-11-26T12:00:00Z', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(
+      out.notUnderstood.map((n: { source: string; message: string }) => [n.source, n.message]),
+      [['Observation/odd-vital', 'not understood: LOINC 99999-9']],
+    );
+    assert.ok(out.warnings.some((w: string) => w.includes('not understood: LOINC 99999-9')));
+    assert.ok(out.triage.rules.length > 0);
+    for (const rule of out.triage.rules) {
+      assert.ok(rule.citation?.chunkId && rule.citation.quote, `${rule.id} cites a passage`);
+      assert.ok(rule.source, `${rule.id} names its source`);
+    }
+  });
+
   it('gives a null score with its reason rather than a guess', () => {
     const sparse = join(dir, 'sparse.json');
     writeFileSync(

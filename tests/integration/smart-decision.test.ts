@@ -266,7 +266,11 @@ describe('SMART app: token lifetime', () => {
   });
 
   it('refreshes after the FHIR server says 401, and says "session expired" when refresh fails', async () => {
-    const tb = await startTestbed();
+    // A verified nurse (fhirUser in the id_token): only then does an unsent decision outlive its
+    // session (issue 13, finding 6).
+    const tb = await startTestbed({
+      smart: { context: { patient: 'pt-ed-1', encounter: 'enc-ed-1', fhirUser: 'Practitioner/nurse-a' } },
+    });
     try {
       const s = await launched(tb);
       tb.smart.expireAccessTokens();

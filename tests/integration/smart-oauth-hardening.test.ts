@@ -27,12 +27,15 @@ describe('SMART sign-in: mix-up hardening', () => {
   });
 
   it('requires https sign-in endpoints in production', async () => {
-    await withTestbed({ env: { NODE_ENV: 'production' } }, async (tb) => {
-      const r = await signIn(tb, ehrLaunch(tb));
-      assert.equal(r.launch.statusCode, 502);
-      assert.match(r.launch.body, /without https/);
-      assert.equal(tb.smart.stats.authorizeRequests.length, 0);
-    });
+    await withTestbed(
+      { env: { NODE_ENV: 'production', FHIR_SERVERS_ALLOWED: 'https://ehr.example.org/fhir' } },
+      async (tb) => {
+        const r = await signIn(tb, ehrLaunch(tb));
+        assert.equal(r.launch.statusCode, 502);
+        assert.match(r.launch.body, /without https/);
+        assert.equal(tb.smart.stats.authorizeRequests.length, 0);
+      },
+    );
   });
 
   it('requires and checks the iss parameter when discovery advertises it (RFC 9207)', async () => {

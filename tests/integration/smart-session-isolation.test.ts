@@ -125,7 +125,7 @@ describe('SMART app: the callback needs the launch cookie in production', () => 
   it('refuses a callback without its launch cookie when NODE_ENV=production, and accepts one with it', async () => {
     const launches = new MemoryExpiringStore<LaunchState>();
     const tb = await startTestbed({
-      env: { NODE_ENV: 'production' },
+      env: { NODE_ENV: 'production', FHIR_SERVERS_ALLOWED: 'https://ehr.example.org/fhir' },
       stores: { launches, sessions: new MemoryExpiringStore<SmartSession>() },
     });
     try {

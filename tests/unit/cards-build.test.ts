@@ -82,6 +82,45 @@ const base = {
 };
 
 describe('cards', () => {
+  it("shows each triage reason with its source line and cites each reason's passage", () => {
+    const citation = {
+      chunkId: 'news2-escalation#score-7-or-more',
+      title: 'NEWS2 clinical response and escalation',
+      issuer: 'Royal College of Physicians (London)',
+      year: 2017,
+      url: 'https://example.org/news2',
+      section: 'Score 7 or more',
+      quote: 'A score of 7 or more is high risk.',
+    };
+    const floor: TriageResult = {
+      level: 2,
+      floorLevel: 2,
+      reasons: ['NEWS2 is 9 (high clinical risk)'],
+      evidence: ['Observation/rr'],
+      basis: 'floor',
+      rules: [
+        {
+          id: 'news2-5-or-more',
+          level: 2,
+          reason: 'NEWS2 is 9 (high clinical risk)',
+          evidence: ['Observation/rr'],
+          source: 'RCP NEWS2 2017',
+          citation,
+        },
+      ],
+    };
+    const [card] = buildCards({
+      ...base,
+      assessment: { ...assessment(), triage: floor },
+      triage: floor,
+      triageCitations: [citation],
+      advice: disabled,
+      show: { findings: false, triage: true, summary: false },
+    });
+    assert.match(card!.detail ?? '', /^- NEWS2 is 9 .*high clinical risk.* \*\(RCP NEWS2 2017\)\*$/m);
+    assert.match(card!.detail ?? '', /> A score of 7 or more is high risk\./);
+  });
+
   it('turns a finding into a spec-exact card whose only action comes from the catalogue', () => {
     const cards = buildCards({ ...base, assessment: assessment([allergyFinding]), advice: disabled });
     cdsResponseSchema.parse({ cards });

@@ -28,6 +28,7 @@ export function snapshot(
     ageMonths?: number | null;
     sex?: ClinicalSnapshot['patient']['sex'];
     pregnant?: boolean;
+    gestationalWeeks?: number;
     vitals?: Partial<Record<VitalKind, number | Measurement>>;
     labs?: Partial<Record<LabKind, number | Measurement>>;
     conditions?: Array<string | Partial<ConditionFact>>;
@@ -52,6 +53,14 @@ export function snapshot(
       ageMonths: opts.ageMonths !== undefined ? opts.ageMonths : age === null ? null : age * 12,
       sex: opts.sex ?? 'female',
       pregnant: opts.pregnant ?? false,
+      ...(opts.pregnant
+        ? {
+            pregnancy: {
+              sources: [ref('Observation')],
+              ...(opts.gestationalWeeks !== undefined ? { gestationalWeeks: opts.gestationalWeeks } : {}),
+            },
+          }
+        : {}),
     },
     conditions: (opts.conditions ?? []).map((c) =>
       typeof c === 'string'

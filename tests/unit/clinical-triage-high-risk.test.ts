@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assess, computeScores } from '../../src/clinical/assess.ts';
-import { highRiskComplaints } from '../../src/clinical/presenting-complaint.ts';
+import { complaintConcepts } from '../../src/clinical/triage/concepts.ts';
 import { triageFloor } from '../../src/clinical/triage-floor.ts';
 import type { ClinicalSnapshot, MedicationFact } from '../../src/clinical/types.ts';
 import { AT, m, NORMAL_VITALS, snapshot } from './clinical-test-helpers.ts';
@@ -143,19 +143,23 @@ describe('ESI 2: suicidal wording in the chief complaint', () => {
       const t = floorOf(snapshot({ vitals: NORMAL_VITALS, chiefComplaint }));
       assert.equal(t.floorLevel, 2, chiefComplaint);
       assert.ok(
-        t.rules?.some((r) => r.id === 'chief-complaint'),
+        t.rules?.some((r) => r.id === 'suicidal-or-homicidal' || r.id === 'overdose-or-poisoning'),
         chiefComplaint,
       );
     }
   });
 
   test('the reason names the presentation once, even when several patterns match', () => {
-    assert.deepEqual(highRiskComplaints('SI with plan, suicidal ideation'), [
-      'suicidal thoughts or self-harm',
-    ]);
+    const twice = floorOf(
+      snapshot({ vitals: NORMAL_VITALS, chiefComplaint: 'SI with plan, suicidal ideation' }),
+    );
+    assert.deepEqual(
+      twice.rules?.map((r) => r.id),
+      ['suicidal-or-homicidal'],
+    );
     const t = floorOf(snapshot({ vitals: NORMAL_VITALS, chiefComplaint: 'wants to kill himself' }));
     assert.deepEqual(t.reasons, [
-      'The chief complaint mentions suicidal thoughts or self-harm, a high-risk presentation',
+      'The chief complaint mentions suicidal or homicidal thoughts or violence ("kill himself")',
     ]);
   });
 
@@ -167,7 +171,7 @@ describe('ESI 2: suicidal wording in the chief complaint', () => {
       'Si jt pain after lifting',
       'signs of a cold',
     ])
-      assert.deepEqual(highRiskComplaints(text), [], text);
+      assert.deepEqual([...complaintConcepts(text).keys()], [], text);
   });
 
   test('free text only raises: a complaint never lowers a floor set by the vitals', () => {

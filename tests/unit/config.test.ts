@@ -15,10 +15,17 @@ describe('configuration', () => {
     // The embedded demo server can launch the app without OAuth, outside production only.
     assert.deepEqual(c.SMART_OPEN_SERVERS, ['http://localhost:3000/fhir']);
     assert.deepEqual(loadConfig({ DEMO_FHIR: 'off' }).SMART_OPEN_SERVERS, []);
-    assert.deepEqual(loadConfig({ NODE_ENV: 'production' }).SMART_OPEN_SERVERS, []);
+    assert.deepEqual(
+      loadConfig({ NODE_ENV: 'production', FHIR_SERVERS_ALLOWED: 'https://ehr.example.org/fhir' })
+        .SMART_OPEN_SERVERS,
+      [],
+    );
     // The open demo server is never on in production unless asked for.
     assert.equal(c.DEMO_FHIR, 'on');
-    assert.equal(loadConfig({ NODE_ENV: 'production' }).DEMO_FHIR, 'off');
+    assert.equal(
+      loadConfig({ NODE_ENV: 'production', FHIR_SERVERS_ALLOWED: 'https://ehr.example.org/fhir' }).DEMO_FHIR,
+      'off',
+    );
   });
 
   it('turns the model on when a key is set', () => {

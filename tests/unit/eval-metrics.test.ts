@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  checkTargets,
   citationValidity,
+  controlMetrics,
   formatRate,
+  type RunFigures,
+  rate,
   scoreAgreement,
   type TriageCase,
   triageMetrics,
+  warningCoverage,
 } from '../../src/demo/eval-metrics.ts';
 
 // Eight hand-checked cases: see the comments for what each one contributes.
@@ -32,6 +37,7 @@ describe('triage metrics', () => {
     assert.deepEqual(m.underTriage, { count: 3, of: 8, rate: 0.375 });
     assert.deepEqual(m.underTriagedCases, ['b', 'g', 'h']);
     assert.deepEqual(m.overTriage, { count: 2, of: 8, rate: 0.25 });
+    assert.deepEqual(m.overTriagedCases, ['d', 'f']);
     assert.equal(m.failed, 1);
   });
 
@@ -96,5 +102,87 @@ describe('citation validity', () => {
       r.invalid.map((i) => i.problem),
       ['quote-not-in-passage', 'unknown-chunk', 'empty-quote'],
     );
+  });
+});
+
+describe('low-risk controls', () => {
+  it('counts only controls shown as level 1 or 2, not other over-triage or failures', () => {
+    const m = controlMetrics([
+      { id: 'c1', reference: 4, predicted: 2, control: true }, // reached level 2: counted
+      { id: 'c2', reference: 5, predicted: 3, control: true }, // over-triaged, but stays at 3
+      { id: 'c3', reference: 3, predicted: 1, control: true }, // reached level 1: counted
+      { id: 'c4', reference: 5, predicted: null, control: true }, // failed: under-triage elsewhere, not here
+      { id: 'x1', reference: 4, predicted: 1, control: false }, // not a control
+    ]);
+    assert.equal(m.n, 4);
+    assert.deepEqual(m.reachedHigh, { count: 2, of: 4, rate: 0.5 });
+    assert.deepEqual(m.reachedHighCases, ['c1', 'c3']);
+  });
+
+  it('refuses a control whose reference is already level 1 or 2', () => {
+    assert.throws(() => controlMetrics([{ id: 'bad', reference: 2, predicted: 2, control: true }]), /bad/);
+  });
+
+  it('has no rate when a set has no controls', () => {
+    assert.equal(
+      controlMetrics([{ id: 'a', reference: 3, predicted: 1, control: false }]).reachedHigh.rate,
+      null,
+    );
+  });
+});
+
+describe('unknown vital-sign codes', () => {
+  it('counts each expected code once, named only when it appears in what the pipeline showed', () => {
+    const r = warningCoverage([
+      { id: 'a', expected: ['8478-0'], shown: 'not understood: LOINC 8478-0' },
+      { id: 'b', expected: ['8478-0', '9843-4'], shown: 'not understood: LOINC 9843-4' },
+      { id: 'c', expected: [], shown: '' },
+    ]);
+    assert.deepEqual({ count: r.count, of: r.of }, { count: 2, of: 3 });
+    assert.deepEqual(r.missing, [{ id: 'b', code: '8478-0' }]);
+  });
+});
+
+describe('targets', () => {
+  const good: RunFigures = {
+    label: 'holdout · deterministic',
+    triage: { underTriage: rate(0, 60), underTriagedCases: [] },
+    controls: { reachedHigh: rate(2, 15) },
+    news2: rate(60, 60),
+    qsofa: rate(60, 60),
+  };
+  const met = (r: RunFigures) => checkTargets([r]).map((t) => t.met);
+
+  it('are met by a run with no under-triage, controls ≤ 15 % at level 1–2 and full score agreement', () => {
+    assert.deepEqual(met(good), [true, true, true, true]);
+  });
+
+  it('fail on a single under-triaged case', () => {
+    const r = { ...good, triage: { underTriage: rate(1, 60), underTriagedCases: ['h07'] } };
+    assert.deepEqual(met(r), [false, true, true, true]);
+  });
+
+  it('fail when more than 15 % of the controls reach level 1–2 (3 of 15 is 20 %)', () => {
+    assert.deepEqual(met({ ...good, controls: { reachedHigh: rate(3, 15) } }), [true, false, true, true]);
+  });
+
+  it('fail on one NEWS2 or qSOFA disagreement', () => {
+    assert.deepEqual(met({ ...good, news2: rate(59, 60), qsofa: rate(59, 60) }), [true, true, false, false]);
+  });
+
+  it('do not count an empty set or a set without controls as met', () => {
+    const empty = { ...good, triage: { underTriage: rate(0, 0), underTriagedCases: [] } };
+    assert.equal(met(empty)[0], false);
+    assert.equal(met({ ...good, controls: { reachedHigh: rate(0, 0) } })[1], false);
+  });
+
+  it('name the run, the target and the value', () => {
+    const [first] = checkTargets([{ ...good, triage: { underTriage: rate(2, 60), underTriagedCases: [] } }]);
+    assert.deepEqual(first, {
+      run: 'holdout · deterministic',
+      target: 'under-triage ≤ 0',
+      met: false,
+      value: '3.3 % (2/60)',
+    });
   });
 });

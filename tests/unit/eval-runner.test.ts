@@ -6,7 +6,7 @@ import { renderEvalMarkdown } from '../../src/demo/eval-report.ts';
 import { evalSummarySchema } from '../../src/demo/eval-report-schema.ts';
 import { runEvaluation } from '../../src/demo/eval-runner.ts';
 import { patientIdentifiers, scanForPhi } from '../../src/demo/phi-scan.ts';
-import { loadVignettes } from '../../src/demo/vignettes.ts';
+import { loadVignetteSets, loadVignettes } from '../../src/demo/vignettes.ts';
 import type { PipelineInput, PipelineResult, RunPipeline } from '../../src/pipeline/types.ts';
 
 const PASSAGE = 'Escalate when the aggregate score is 7 or more.';
@@ -16,12 +16,16 @@ function stubPipeline(opts: {
   news2: Record<string, number | null>;
   quote: string;
   failFor?: string;
+  /** Level for every case (default 2). */
+  level?: number;
+  /** Snapshot warnings for every case. */
+  warnings?: string[];
 }): RunPipeline {
   return async (input: PipelineInput) => {
     if (input.patientId === opts.failFor) throw new Error('boom');
     const n = opts.news2[input.patientId] ?? null;
     const assessment = {
-      triage: { level: 2, floorLevel: 2, reasons: ['test'], evidence: [], basis: 'floor' },
+      triage: { level: opts.level ?? 2, floorLevel: 2, reasons: ['test'], evidence: [], basis: 'floor' },
       scores: {
         news2: n === null ? { total: null, reason: 'n/a' } : { total: n, components: {}, evidence: [] },
         qsofa: { total: null, reason: 'n/a' },
@@ -45,6 +49,8 @@ function stubPipeline(opts: {
     } as unknown as Assessment;
     return {
       assessment,
+      snapshot: { warnings: opts.warnings ?? [] },
+      cards: [],
       advice: {
         kind: 'triage',
         status: 'disabled',
@@ -85,6 +91,7 @@ describe('runEvaluation', () => {
       pipeline: stubPipeline({ news2, quote: 'aggregate score is 7 or more', failFor: pid(3) }),
       passageText: (id) => (id === 'news2#escalation' ? PASSAGE : undefined),
       corpusVersion: 'c0ffee',
+      set: 'main',
       mode: 'deterministic',
       now: () => new Date('2026-01-01T00:00:00Z'),
     });
@@ -97,7 +104,7 @@ describe('runEvaluation', () => {
     assert.deepEqual(s.statements.reasons, { uncited: 3 });
     assert.equal(s.phi.findings, 0);
     assert.ok(evalSummarySchema.safeParse(s).success, 'the summary matches what the about pages read');
-    const md = renderEvalMarkdown(run);
+    const md = renderEvalMarkdown([run], []);
     assert.match(md, /\| acuity exact match \| .*\(\d+\/4\) \|/);
     assert.match(md, new RegExp(`${vs[3]!.id}\`: boom`));
   });
@@ -108,6 +115,7 @@ describe('runEvaluation', () => {
       pipeline: stubPipeline({ news2: {}, quote: 'aggregate score is 5 or more' }),
       passageText: () => PASSAGE,
       corpusVersion: 'c0ffee',
+      set: 'main',
       mode: 'deterministic',
     });
     assert.equal(run.summary.citations.invalid[0]?.problem, 'quote-not-in-passage');
@@ -123,6 +131,7 @@ describe('runEvaluation', () => {
       pipeline: stubPipeline({ news2: {}, quote: 'x' }),
       passageText: () => PASSAGE,
       corpusVersion: 'c0ffee',
+      set: 'main',
       mode: 'model',
       model: 'test-model',
       // The first call clears the buffer before the case; the second returns what was "sent".
@@ -132,6 +141,67 @@ describe('runEvaluation', () => {
     assert.equal(run.summary.phi.scannedRequests, 1);
     assert.equal(run.summary.phi.findings, 1);
     assert.equal(run.cases[0]!.phiFindings[0]!.kind, 'name');
+  });
+});
+
+describe('runEvaluation on the controls, code variants and unknown codes', () => {
+  it('counts controls shown as level 1–2, agreement on code-variant cases and named unknown codes', async () => {
+    const { main, holdout } = await loadVignetteSets();
+    const all = [...main, ...holdout];
+    const control = all.find((v) => v.control && v.reference.esi >= 4)!;
+    const variant = all.find((v) => v.tags.includes('variant:gcs-total') && v.reference.news2 !== null)!;
+    const unknown = all.find((v) => (v.reference.unrecognisedCodes ?? []).length > 0)!;
+    const plain = all.find((v) => v.tags.length === 0 && v.reference.news2 !== null)!;
+    const vs = [control, variant, unknown, plain];
+    const pidOf = (v: (typeof vs)[number]) =>
+      v.bundle.entry!.find((e) => e.resource?.resourceType === 'Patient')!.resource!.id!;
+    // Every case gets level 2 and the right NEWS2, except the code-variant case, whose NEWS2 is missing.
+    const news2 = Object.fromEntries(vs.map((v) => [pidOf(v), v.reference.news2]));
+    news2[pidOf(variant)] = null;
+    const code = unknown.reference.unrecognisedCodes![0]!;
+    const run = await runEvaluation(vs, {
+      pipeline: stubPipeline({ news2, quote: 'x', warnings: [`not understood: LOINC ${code}`] }),
+      passageText: () => PASSAGE,
+      corpusVersion: 'c0ffee',
+      set: 'holdout',
+      mode: 'worst-case-model',
+      model: 'scripted',
+    });
+    const s = run.summary;
+    assert.equal(s.set, 'holdout');
+    assert.equal(s.controls.n, vs.filter((v) => v.control).length);
+    assert.ok(s.controls.reachedHighCases.includes(control.id), 'a control shown as level 2 is counted');
+    assert.ok(s.triage.overTriagedCases.includes(control.id));
+    assert.deepEqual(
+      s.news2Variants.disagreements.map((d) => d.id),
+      [variant.id],
+      'the code-variant miss shows in the variant agreement',
+    );
+    assert.ok(s.news2Variants.of < s.news2.of, 'variant agreement covers only code-variant cases');
+    assert.equal(s.unrecognisedCodes.count, s.unrecognisedCodes.of - s.unrecognisedCodes.missing.length);
+    assert.ok(!s.unrecognisedCodes.missing.some((m) => m.id === unknown.id), 'the named code is counted');
+    assert.ok(evalSummarySchema.safeParse(s).success);
+    const md = renderEvalMarkdown(
+      [run],
+      [{ run: 'holdout · worst-case model', target: 't', met: false, value: 'v' }],
+    );
+    assert.match(md, /\*\*1 of 1 targets are missed\.\*\*/);
+    assert.match(md, new RegExp(`Low-risk controls shown as level 1–2: .*\`${control.id}\``));
+    assert.match(md, /eval-confusion-holdout-worst-case-model\.svg/);
+  });
+
+  it('finds a silently dropped unknown code', async () => {
+    const { holdout } = await loadVignetteSets();
+    const unknown = holdout.find((v) => (v.reference.unrecognisedCodes ?? []).length > 0)!;
+    const run = await runEvaluation([unknown], {
+      pipeline: stubPipeline({ news2: {}, quote: 'x', level: 4 }),
+      passageText: () => PASSAGE,
+      corpusVersion: 'c0ffee',
+      set: 'holdout',
+      mode: 'deterministic',
+    });
+    assert.equal(run.summary.unrecognisedCodes.count, 0);
+    assert.equal(run.summary.unrecognisedCodes.missing[0]?.id, unknown.id);
   });
 });
 
@@ -148,6 +218,20 @@ describe('PHI scan and confusion picture', () => {
     assert.deepEqual(kinds('Rosalind, MRN-123'), ['name', 'identifier']);
     assert.deepEqual(kinds('born 1958-03-14'), ['birth-date', 'full-date']);
     assert.deepEqual(kinds('call 555-123-4567 or a@b.org'), ['email', 'phone']);
+    // A name is matched as a whole word, in any case, not inside another word.
+    const sam = patientIdentifiers({
+      resourceType: 'Patient',
+      name: [{ given: ['Sam'], family: 'Holdout-01' }],
+    });
+    assert.deepEqual(scanForPhi('the same sample', sam), []);
+    assert.deepEqual(
+      scanForPhi('asked SAM to wait', sam).map((f) => f.kind),
+      ['name'],
+    );
+    assert.deepEqual(
+      scanForPhi('patient Holdout-01 seen', sam).map((f) => f.match),
+      ['Holdout-01'],
+    );
   });
 
   it('draws one labelled cell per reference/predicted pair', () => {

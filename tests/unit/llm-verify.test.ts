@@ -173,12 +173,16 @@ describe('combineTriage', () => {
     const t = combineTriage(none, 5, [], { vitalsKnown: false });
     assert.equal(t.level, 3);
     assert.equal(t.floorLevel, null);
-    assert.equal(
-      t.reasons[0],
-      'The model suggested level 5; without current vital signs CiteCare keeps level 3.',
+    assert.match(
+      t.reasons[0]!,
+      /^The model suggested level 5; without current vital signs CiteCare keeps level 3\./,
     );
+    assert.match(t.reasons[0]!, /Not met: no complete set of current vital signs/);
     assert.equal(combineTriage(none, 2, [], { vitalsKnown: false }).level, 2, 'a more acute level is taken');
-    assert.equal(combineTriage(none, 5, [], { vitalsKnown: true }).level, 5);
+    // Issue 11: a triage without a low-risk gate result is treated as not low risk (was: level 5 taken).
+    assert.equal(combineTriage(none, 5, [], { vitalsKnown: true }).level, 3);
+    const open: TriageResult = { ...none, lowRisk: { eligible: true, blockers: [] } };
+    assert.equal(combineTriage(open, 5, [], { vitalsKnown: true, reasonVerified: true }).level, 5);
     assert.equal(
       combineTriage(FLOOR_TRIAGE, 4, [], { vitalsKnown: false }).level,
       2,
@@ -193,6 +197,33 @@ describe('combineTriage', () => {
     assert.equal(hasCurrentVitalSigns({ ...s, vitals: { weight: { latest: m, history: [] } } }), false);
     const { spo2: _spo2, ...noSpo2 } = s.vitals;
     assert.equal(hasCurrentVitalSigns({ ...s, vitals: noSpo2 }), false);
+  });
+
+  it('keeps level 3 when the low-risk gate is closed or the rationale lost statements, and names why', () => {
+    const closed: TriageResult = {
+      level: 3,
+      floorLevel: null,
+      reasons: ['default'],
+      evidence: [],
+      basis: 'default',
+      lowRisk: { eligible: false, blockers: ['pregnancy', 'age 70 (65 or over)'] },
+    };
+    const t = combineTriage(closed, 5, [], { vitalsKnown: true, reasonVerified: true });
+    assert.deepEqual([t.level, t.basis, t.floorLevel], [3, 'floor-override', null]);
+    assert.match(
+      t.reasons[0]!,
+      /suggested level 5; CiteCare keeps level 3.*Not met: pregnancy; age 70 \(65 or over\)\./,
+    );
+    const open: TriageResult = { ...closed, lowRisk: { eligible: true, blockers: [] } };
+    const unverified = combineTriage(open, 4, [], { vitalsKnown: true, reasonVerified: false });
+    assert.equal(unverified.level, 3);
+    assert.match(unverified.reasons[0]!, /rationale did not pass verification/);
+    assert.equal(combineTriage(open, 4, [], { vitalsKnown: true, reasonVerified: true }).level, 4);
+    assert.equal(
+      combineTriage(closed, 3, [], { vitalsKnown: true }).level,
+      3,
+      'level 3 itself needs no gate',
+    );
   });
 
   it('lets the floor override a less acute model level and says so', () => {
@@ -211,7 +242,14 @@ describe('combineTriage', () => {
   });
 
   it('uses the model level when no floor applies, and the deterministic result without a model', () => {
-    const none: TriageResult = { level: 3, floorLevel: null, reasons: [], evidence: [], basis: 'default' };
+    const none: TriageResult = {
+      level: 3,
+      floorLevel: null,
+      reasons: [],
+      evidence: [],
+      basis: 'default',
+      lowRisk: { eligible: true, blockers: [] },
+    };
     assert.equal(combineTriage(none, 4).level, 4);
     assert.equal(combineTriage(none, 4).basis, 'model');
     assert.equal(combineTriage(FLOOR_TRIAGE, undefined), FLOOR_TRIAGE);

@@ -118,3 +118,12 @@ export function oxygen(s: ClinicalSnapshot): { onOxygen: boolean; source?: Resou
   const src = fio2?.source ?? flow?.source;
   return { onOxygen: false, recorded: src !== undefined, ...(src ? { source: src } : {}) };
 }
+
+/**
+ * Heart rate, respiratory rate, systolic BP and SpO2 all have a current reading: the danger-zone
+ * checks need all four. Weight, height or a pain score alone do not count.
+ */
+export function hasCurrentVitalSigns(snapshot: ClinicalSnapshot): boolean {
+  const v = snapshot.vitals;
+  return [v.heartRate, v.respiratoryRate, v.systolicBP, v.spo2].every((s) => s?.latest !== undefined);
+}

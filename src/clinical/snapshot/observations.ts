@@ -1,11 +1,27 @@
 // Vital-sign and lab Observations → normalised series. One pass over the observations, then one sort per
 // kind: cost is linear in the number of readings (plus the per-kind sort).
 import type { Observation, ObservationComponent, Quantity } from '@medplum/fhirtypes';
-import { AVPU_ANSWERS, LOINC, LOINC_ANSWER, SYSTEM } from '../codes.ts';
-import { implausibleReason, LOINC_KIND, PANEL_CODES, round, WINDOW_MS } from '../observation-kinds.ts';
-import type { LabKind, Measurement, ResourceRef, Series, VitalKind } from '../types.ts';
+import { LOINC, LOINC_ANSWER, LOINC_VARIANT, SYSTEM } from '../codes.ts';
+import {
+  GESTATIONAL_AGE_CODES,
+  implausibleReason,
+  LOINC_KIND,
+  PANEL_CODES,
+  round,
+  WINDOW_MS,
+} from '../observation-kinds.ts';
+import type { ClinicalSnapshot, LabKind, Measurement, ResourceRef, Series, VitalKind } from '../types.ts';
 import { type MeasureKind, toCanonical } from '../units.ts';
-import { refOf, textOf, timeOf } from './fhir-read.ts';
+import { refOf, timeOf } from './fhir-read.ts';
+import {
+  acvpuLetter,
+  codeLabel,
+  GcsParts,
+  gcsComponent,
+  gestationalWeeks,
+  isAcuteConfusionFinding,
+  notUnderstood,
+} from './observation-variants.ts';
 
 /** A measurement plus the sort keys used while building series (kept apart so nothing is copied later). */
 interface Reading {
@@ -28,6 +44,10 @@ export interface ObservationFacts {
   labs: Partial<Record<LabKind, Series>>;
   /** Latest pregnancy-status observation before `at`, if any. */
   pregnancyStatus?: { pregnant: boolean; source: ResourceRef; t: number };
+  /** Latest gestational age (weeks) before `at`, if any. */
+  gestationalAge?: { weeks: number; source: ResourceRef; t: number };
+  /** Vital-sign observations whose code is not read (shown, never a silent gap). */
+  notUnderstood: NonNullable<ClinicalSnapshot['notUnderstood']>;
 }
 
 const SKIP_STATUS: ReadonlySet<string> = new Set(['entered-in-error', 'cancelled']);
@@ -51,22 +71,6 @@ function quantityUnit(q: Quantity): string | undefined {
   return q.unit ?? q.code;
 }
 
-function acvpuLetter(
-  o: Pick<Observation, 'valueCodeableConcept' | 'valueString'>,
-): 'A' | 'C' | 'V' | 'P' | 'U' | undefined {
-  for (const c of o.valueCodeableConcept?.coding ?? []) {
-    const l = c.code ? AVPU_ANSWERS[c.code] : undefined;
-    if (l) return l;
-  }
-  const text = (o.valueString ?? textOf(o.valueCodeableConcept)).trim().toLowerCase();
-  if (/^a$|^alert/.test(text)) return 'A';
-  if (/^c$|confus/.test(text)) return 'C';
-  if (/^v$|voice|verbal/.test(text)) return 'V';
-  if (/^p$|pain/.test(text)) return 'P';
-  if (/^u$|unrespons/.test(text)) return 'U';
-  return undefined;
-}
-
 export function buildObservationFacts(
   observations: readonly Observation[],
   at: Date,
@@ -78,6 +82,9 @@ export function buildObservationFacts(
   let future = 0;
   let undated = 0;
   let pregnancyStatus: ObservationFacts['pregnancyStatus'];
+  let gestationalAge: ObservationFacts['gestationalAge'];
+  const unread: ObservationFacts['notUnderstood'] = [];
+  const gcsParts = new GcsParts();
 
   const push = (
     kind: MeasureKind,
@@ -127,11 +134,30 @@ export function buildObservationFacts(
   for (const o of observations) {
     const source = refOf(o);
     if (!source || SKIP_STATUS.has(o.status)) continue;
+    const { t, raw } = effectiveTime(o);
+    if (isAcuteConfusionFinding(o) && !Number.isNaN(t) && t <= atMs) {
+      push('avpu', 'vital', source, t, isoOf(raw, t), updatedOf(o), { letter: 'C' });
+      continue;
+    }
+    // Only a current reading matters: an unreadable one from last year is not a gap in today's vitals.
+    const unknown = t <= atMs && atMs - t <= WINDOW_MS.heartRate ? notUnderstood(o, source) : undefined;
+    if (unknown) {
+      unread.push(unknown);
+      warnings.push(
+        `${source}: not understood: ${codeLabel(unknown)}${unknown.display ? ` (${unknown.display})` : ''}; a vital sign CiteCare cannot read, not counted as measured or as missing.`,
+      );
+      continue;
+    }
     const codes = loincCodes(o.code?.coding);
     if (codes.length === 0) continue;
-    const { t, raw } = effectiveTime(o);
     const relevant = codes.some(
-      (c) => LOINC_KIND.has(c) || PANEL_CODES.has(c) || c === LOINC.pregnancyStatus,
+      (c) =>
+        LOINC_KIND.has(c) ||
+        PANEL_CODES.has(c) ||
+        c === LOINC.pregnancyStatus ||
+        gcsComponent(c) !== undefined ||
+        GESTATIONAL_AGE_CODES.has(c) ||
+        c === LOINC_VARIANT.deliveryDateEstimated,
     );
     const hasComponents = (o.component?.length ?? 0) > 0;
     if (!relevant && !hasComponents) continue;
@@ -145,6 +171,12 @@ export function buildObservationFacts(
     }
     const updated = updatedOf(o);
     const iso = isoOf(raw, t);
+    const weeks = gestationalWeeks(o, codes, atMs);
+    if (weeks !== undefined) {
+      if (!gestationalAge || t > gestationalAge.t) gestationalAge = { weeks, source, t };
+      continue;
+    }
+    for (const code of codes) gcsParts.add(code, o, { source, t, iso, updated });
     if (codes.includes(LOINC.pregnancyStatus)) {
       const pregnant = (o.valueCodeableConcept?.coding ?? []).some((c) => c.code === LOINC_ANSWER.pregnant);
       if (!pregnancyStatus || t > pregnancyStatus.t) pregnancyStatus = { pregnant, source, t };
@@ -163,6 +195,7 @@ export function buildObservationFacts(
       });
     }
     for (const comp of o.component ?? ([] as ObservationComponent[])) {
+      for (const code of loincCodes(comp.code?.coding)) gcsParts.add(code, comp, { source, t, iso, updated });
       for (const code of loincCodes(comp.code?.coding)) {
         const k = LOINC_KIND.get(code);
         if (!k || seen.includes(k.kind)) continue;
@@ -174,6 +207,10 @@ export function buildObservationFacts(
         });
       }
     }
+  }
+  for (const g of gcsParts.totals()) {
+    if (readings.some((r) => r.kind === 'gcs' && r.t === g.t)) continue;
+    push('gcs', 'vital', g.source, g.t, g.iso, g.updated, { integer: g.total });
   }
   if (future > 0) warnings.push(`${future} observation(s) dated after the assessment time were ignored.`);
   if (undated > 0) warnings.push(`${undated} observation(s) without an effective time were ignored.`);
@@ -194,7 +231,13 @@ export function buildObservationFacts(
     if (list[0].group === 'vital') vitals[kind as VitalKind] = series;
     else labs[kind as LabKind] = series;
   }
-  return { vitals, labs, pregnancyStatus };
+  return {
+    vitals,
+    labs,
+    notUnderstood: unread,
+    ...(pregnancyStatus ? { pregnancyStatus } : {}),
+    ...(gestationalAge ? { gestationalAge } : {}),
+  };
 }
 
 /** A pulse-oximetry reading taken with oxygen flow > 0 or FiO2 > 21 % in the same Observation is "on oxygen". */

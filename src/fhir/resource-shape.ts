@@ -1,0 +1,151 @@
+// A structural check at the FHIR edge: every field CiteCare may read has the JSON type its FHIR
+// name implies (a `coding` is an array of objects, a `display` a string, a Quantity's `value` a
+// finite number…). A resource that breaks it is skipped with a note before it reaches the clinical
+// snapshot, so a malformed resource can cost a fact, never the answer. It is not full FHIR
+// validation: unknown fields and cardinality are left alone.
+import type { Resource } from '@medplum/fhirtypes';
+
+/** Fields that are FHIR primitives rendered as JSON strings wherever they appear. */
+const STRING_FIELDS = new Set([
+  'id',
+  'resourceType',
+  'status',
+  'display',
+  'system',
+  'unit',
+  'reference',
+  'version',
+  'gender',
+  'family',
+  'intent',
+  'criticality',
+  'div',
+  'url',
+  'fullUrl',
+  'relation',
+  'start',
+  'end',
+  'issued',
+  'authoredOn',
+  'recordedDate',
+  'lastUpdated',
+  'versionId',
+  'dateAsserted',
+  'date',
+  'comparator',
+  'use',
+  'contentType',
+]);
+
+/** Fields that are arrays in FHIR R4 wherever they appear. */
+const ARRAY_FIELDS = new Set([
+  'coding',
+  'category',
+  'component',
+  'reaction',
+  'manifestation',
+  'given',
+  'identifier',
+  'name',
+  'extension',
+  'modifierExtension',
+  'entry',
+  'link',
+  'dosageInstruction',
+  'doseAndRate',
+  'note',
+  'content',
+  'interpretation',
+  'referenceRange',
+  'telecom',
+  'address',
+  'contained',
+  'issue',
+  'ingredient',
+  'profile',
+  'tag',
+  'security',
+]);
+
+/** A primitive by its FHIR choice-type suffix (valueString, effectiveDateTime, onsetDate…). */
+const STRING_SUFFIX =
+  /(String|DateTime|Date|Instant|Time|Uri|Url|Canonical|Code|Id|Markdown|Oid|Uuid|Base64Binary)$/;
+const NUMBER_SUFFIX = /(Integer|Decimal|PositiveInt|UnsignedInt)$/;
+
+type Problem = string | undefined;
+
+function checkQuantity(q: unknown, path: string): Problem {
+  if (typeof q !== 'object' || q === null || Array.isArray(q)) return path;
+  const v = (q as { value?: unknown }).value;
+  if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) return `${path}.value`;
+  for (const key of ['code', 'unit', 'system', 'comparator']) {
+    const x = (q as Record<string, unknown>)[key];
+    if (x !== undefined && typeof x !== 'string') return `${path}.${key}`;
+  }
+  return checkObject(q as Record<string, unknown>, path, false);
+}
+
+function checkField(key: string, value: unknown, path: string, atRoot: boolean): Problem {
+  if (value === null) return path;
+  // HumanName lists, except where a resource's name is one string (Organization, Location…);
+  // an identifier is one object inside a Reference.
+  if ((key === 'name' && typeof value === 'string') || (key === 'identifier' && !Array.isArray(value))) {
+    return typeof value === 'string' || (typeof value === 'object' && !Array.isArray(value))
+      ? checkValue(key, value, path)
+      : path;
+  }
+  if (ARRAY_FIELDS.has(key)) {
+    if (!Array.isArray(value)) return path;
+    for (const [i, item] of value.entries()) {
+      const problem = checkValue(key, item, `${path}[${i}]`);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (key === 'text') {
+    // A resource's own `text` is a Narrative; everywhere else (CodeableConcept, Annotation) a string.
+    if (atRoot) return typeof value === 'object' && !Array.isArray(value) ? undefined : path;
+    return typeof value === 'string' ? undefined : path;
+  }
+  if (key === 'code') {
+    // A code (Coding, Quantity) or a CodeableConcept (Observation.code, Condition.code…).
+    if (typeof value === 'string') return undefined;
+    if (typeof value !== 'object' || Array.isArray(value)) return path;
+    return checkObject(value as Record<string, unknown>, path, false);
+  }
+  if (STRING_FIELDS.has(key) || STRING_SUFFIX.test(key)) return typeof value === 'string' ? undefined : path;
+  if (NUMBER_SUFFIX.test(key)) return typeof value === 'number' && Number.isFinite(value) ? undefined : path;
+  if (/Quantity$/.test(key) || key === 'low' || key === 'high') return checkQuantity(value, path);
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const problem = checkValue(key, item, `${path}[${i}]`);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object') return checkObject(value as Record<string, unknown>, path, false);
+  if (typeof value === 'number' && !Number.isFinite(value)) return path;
+  return undefined;
+}
+
+/** An array item: arrays of strings stay strings (`given`, `profile`), the rest are objects. */
+function checkValue(key: string, item: unknown, path: string): Problem {
+  if (typeof item === 'string' && (key === 'category' || key === 'name')) return undefined;
+  if (key === 'given' || key === 'profile') return typeof item === 'string' ? undefined : path;
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return path;
+  return checkObject(item as Record<string, unknown>, path, false);
+}
+
+function checkObject(o: Record<string, unknown>, path: string, atRoot: boolean): Problem {
+  for (const [key, value] of Object.entries(o)) {
+    const problem = checkField(key, value, path ? `${path}.${key}` : key, atRoot);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** The first field of `resource` whose JSON type cannot be what FHIR says it is, or undefined. */
+export function malformedField(resource: Resource): string | undefined {
+  if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) return '(resource)';
+  return checkObject(resource as unknown as Record<string, unknown>, '', true);
+}

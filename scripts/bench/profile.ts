@@ -139,7 +139,7 @@ async function child(windowFile: string): Promise<void> {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.pop()}` },
       payload: body,
     });
-    if (r.statusCode !== 200) throw new Error(`hook answered ${r.statusCode}`);
+    if (r.statusCode !== 200) throw new Error(`hook answered ${r.statusCode}: ${r.body.slice(0, 400)}`);
   };
   for (let i = 0; i < 20; i++) await call(); // warm-up, outside the window
   const start = process.hrtime.bigint() / 1000n;

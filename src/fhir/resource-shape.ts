@@ -113,11 +113,25 @@ function checkField(key: string, value: unknown, path: string, atRoot: boolean):
     if (typeof value !== 'object' || Array.isArray(value)) return path;
     return checkObject(value as Record<string, unknown>, path, false);
   }
+  // `reasonCode`, `vaccineCode`…: CodeableConcepts (one or a list) whose names merely end in Code.
+  if (key.endsWith('Code') && typeof value === 'object' && !STRING_FIELDS.has(key)) {
+    const items = Array.isArray(value) ? value : [value];
+    for (const [i, item] of items.entries()) {
+      const at = Array.isArray(value) ? `${path}[${i}]` : path;
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) return at;
+      const problem = checkObject(item as Record<string, unknown>, at, false);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
   if (STRING_FIELDS.has(key) || STRING_SUFFIX.test(key)) return typeof value === 'string' ? undefined : path;
   if (NUMBER_SUFFIX.test(key)) return typeof value === 'number' && Number.isFinite(value) ? undefined : path;
   if (/Quantity$/.test(key) || key === 'low' || key === 'high') return checkQuantity(value, path);
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
+      // Lists of primitives CiteCare does not read as objects (HumanName.prefix, Address.line…).
+      if (typeof item === 'string' || typeof item === 'boolean') continue;
+      if (typeof item === 'number' && Number.isFinite(item)) continue;
       const problem = checkValue(key, item, `${path}[${i}]`);
       if (problem) return problem;
     }

@@ -79,6 +79,8 @@ export const configSchema = z
 
     GUIDELINES_DIR: z.string().min(1).default('guidelines'),
     GUIDELINES_EXTRA_DIR: z.string().min(1).optional(),
+    /** Days a chart-review item overridden as "already addressed" or "not relevant" stays hidden (0: never hidden). */
+    CHART_REVIEW_SNOOZE_DAYS: intFrom(0, 3650).default(90),
 
     /** The embedded demo FHIR server (open, fictional data): on by default outside production only. */
     DEMO_FHIR: z.enum(['on', 'off']).optional(),

@@ -145,6 +145,7 @@ ${row('Developer', esc(page.developer))}
 ${row('Funding of the technical implementation', esc(page.funding))}
 ${row('Software version', esc(page.release.softwareVersion))}
 ${row('Guideline corpus version', `<code>${esc(page.release.guidelineCorpusVersion)}</code> (${esc(page.release.guidelinePassages)} passages)`)}
+${page.release.drugTableVersion ? row('Drug table version (medication review)', `<code>${esc(page.release.drugTableVersion)}</code>`) : ''}
 </table>`,
 )}
 ${section(

@@ -17,6 +17,8 @@ export interface AboutSources {
   config: Pick<Config, 'LLM_PROVIDER' | 'LLM_MODEL' | 'LLM_TEMPERATURE'>;
   guidelines: Pick<GuidelineIndex, 'corpusVersion' | 'size'>;
   advisor: Pick<Advisor, 'enabled' | 'describe'>;
+  /** The drug table behind the medication review (its version is on the page). */
+  drugTable?: { version: string };
 }
 
 export interface AboutPage {
@@ -24,7 +26,12 @@ export interface AboutPage {
   regulatoryBasis: string[];
   developer: string;
   funding: string;
-  release: { softwareVersion: string; guidelineCorpusVersion: string; guidelinePassages: number };
+  release: {
+    softwareVersion: string;
+    guidelineCorpusVersion: string;
+    guidelinePassages: number;
+    drugTableVersion?: string;
+  };
   intendedUse: string;
   intendedUsers: string[];
   intendedPopulation: string;
@@ -85,6 +92,7 @@ export function buildAboutPage(
       softwareVersion,
       guidelineCorpusVersion: guidelines.corpusVersion,
       guidelinePassages: guidelines.size,
+      ...(sources.drugTable ? { drugTableVersion: sources.drugTable.version } : {}),
     },
     intendedUse: facts.intendedUse,
     intendedUsers: facts.intendedUsers,

@@ -48,6 +48,7 @@ export const CITECARE = {
   feedbackEvent: 'urn:citecare:audit-feedback',
   card: 'urn:citecare:card',
   guidelineChunk: 'urn:citecare:guideline-chunk',
+  drugTable: 'urn:citecare:drug-table',
   hookSystem: 'https://cds-hooks.org/hooks',
   eventSystem: 'urn:citecare:audit-event',
   feedbackCode: { code: 'card-feedback', display: 'Card feedback' },

@@ -204,6 +204,18 @@ export function recordToProvenance(record: AuditRecord): Provenance {
         display: `guideline corpus ${record.retrieval.corpusVersion}`,
       },
     })),
+    // The drug knowledge the medication review applied, so an export shows which table version decided.
+    ...(record.drugTableVersion
+      ? [
+          {
+            role: 'source' as const,
+            what: {
+              identifier: { system: CITECARE.drugTable, value: record.drugTableVersion },
+              display: `CiteCare drug table ${record.drugTableVersion}`,
+            },
+          },
+        ]
+      : []),
   ];
   return {
     resourceType: 'Provenance',

@@ -161,6 +161,22 @@ export abstract class SqlAuditReader implements AuditReader {
     };
   }
 
+  async overriddenSince(patient: string, since: Date): Promise<AuditRecordDetail[]> {
+    // Starts from the (few) recent overrides, not from the patient's (many) records.
+    const ref = patient.includes('/') ? patient : `Patient/${patient}`;
+    const rows = await this.all<BodyRow>(
+      `SELECT DISTINCT r.seq, r.id, r.body, r.hash FROM audit_entries f JOIN audit_entries r ON r.id = f.record_id
+       WHERE f.kind = 'feedback' AND f.outcome = 'overridden' AND f.time_ms >= ? AND r.patient = ? ORDER BY r.seq`,
+      [since.getTime(), ref],
+    );
+    if (rows.length === 0) return [];
+    const feedback = await this.feedbackFor(rows.map((r) => r.id));
+    return rows.map((row) => {
+      const record = rowToEntry<AuditRecord>(row);
+      return { record, feedback: feedback.filter((f) => f.recordId === record.id) };
+    });
+  }
+
   async get(id: string): Promise<AuditRecordDetail | undefined> {
     const rows = await this.all<BodyRow>(
       "SELECT seq, id, body, hash FROM audit_entries WHERE id = ? AND kind = 'record'",

@@ -34,6 +34,10 @@ export interface AuditRecordInput {
     error?: string;
     cached?: boolean;
   };
+  /** The version of the drug table the medication review used (every pipeline record). */
+  drugTableVersion?: string;
+  /** patient-view chart review: the items shown (with their card) and those hidden by earlier feedback. */
+  chartReview?: unknown;
   /** The cards returned (or, in silent mode, the cards that would have been returned). */
   cards: unknown[];
   /** uuids of the returned cards, for linking feedback. */
@@ -211,6 +215,8 @@ export interface PurgeResult {
 export interface AuditReader {
   list(filter?: AuditRecordFilter): Promise<AuditRecordPage>;
   get(id: string): Promise<AuditRecordDetail | undefined>;
+  /** Records of this patient with a card overridden since `since` (by feedback time), with their feedback. */
+  overriddenSince(patient: string, since: Date): Promise<AuditRecordDetail[]>;
   /** The record that returned the card with this uuid (CDS feedback checks against it). */
   recordForCard(cardId: string): Promise<AuditRecord | undefined>;
   metrics(filter?: MetricsFilter): Promise<AuditMetrics>;

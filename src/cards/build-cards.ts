@@ -40,6 +40,8 @@ export interface CardInput {
   triageCitations: Citation[];
   missing: string[];
   show: { findings: boolean; triage: boolean; summary: boolean };
+  /** Findings shown on a grouped chart-review card instead of their own (still counted in the summary). */
+  grouped?: ReadonlySet<Finding>;
 }
 
 /** How the model took part, for every card's source label. */
@@ -303,7 +305,8 @@ export function buildCards(input: CardInput): Card[] {
   if (input.show.triage) cards.push(triageCard(input));
   if (input.show.findings) {
     const order: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
-    const findings = dedupe(input.assessment.findings).sort((a, b) => order[a.severity] - order[b.severity]);
+    const own = input.assessment.findings.filter((f) => !input.grouped?.has(f));
+    const findings = dedupe(own).sort((a, b) => order[a.severity] - order[b.severity]);
     for (const f of findings) cards.push(findingCard(f, input));
   }
   if (input.show.summary) {

@@ -1,5 +1,8 @@
 // assess: snapshot → scores, triage floor and findings. Pure and deterministic: no I/O, no clock, no model.
 
+import { chartReview } from './medication-review/chart-review.ts';
+import type { DrugTable } from './medication-review/drug-table.ts';
+import type { ReviewScope } from './medication-review/review.ts';
 import { type RuleContext, renalFunction } from './rules/context.ts';
 import { RULES } from './rules/index.ts';
 import { cha2ds2Vasc } from './scores/cha2ds2-vasc.ts';
@@ -38,7 +41,12 @@ export function computeScores(s: ClinicalSnapshot): RuleContext['scores'] {
   };
 }
 
-export function assess(snapshot: ClinicalSnapshot): Assessment {
+/** The whole-list medication review and care gaps, when the caller asks for them (patient-view, order hooks). */
+export interface AssessOptions {
+  review?: { table: DrugTable; scope: ReviewScope };
+}
+
+export function assess(snapshot: ClinicalSnapshot, opts: AssessOptions = {}): Assessment {
   const scores = computeScores(snapshot);
   const ctx: RuleContext = {
     snapshot,
@@ -49,6 +57,7 @@ export function assess(snapshot: ClinicalSnapshot): Assessment {
   };
   const findings: Finding[] = [];
   for (const rule of RULES) findings.push(...rule.run(ctx));
+  if (opts.review) findings.push(...chartReview(ctx, opts.review.table, opts.review.scope, findings));
   // Stable order: severity first, then rule order (sort is stable in V8).
   findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   return {

@@ -76,6 +76,7 @@ export const LOINC = {
   platelets: '777-3',
   hba1c: '4548-4',
   hba1cHplc: '17856-6',
+  urineAlbuminCreatinineRatio: '14959-1',
   inr: '6301-6',
   troponinIHs: '89579-7',
   troponinTHs: '67151-1',
@@ -138,6 +139,10 @@ export const SNOMED = {
   penicillinAllergy: '91936005',
   sulfonamideSubstance: '387406002',
   electrocardiogram: '29303009',
+  diabeticRenalDisease: '127013003',
+  microalbuminuriaT2d: '90781000119102',
+  proteinuriaT2d: '157141000119108',
+  microalbuminuria: '312975006',
 } as const;
 
 /** ICD-10-CM codes for hypercapnic respiratory failure (J96.x2): they select NEWS2 SpO2 scale 2. */
@@ -186,6 +191,21 @@ export const CONDITION_GROUPS = {
     text: /chronic kidney disease|end[- ]stage renal/i,
   },
   aki: { codes: [SNOMED.aki], text: /acute (kidney injury|renal failure)/i },
+  /** Chart review (§2.25): coded albuminuria or diabetic kidney disease. */
+  diabeticKidneyOrAlbuminuria: {
+    codes: [
+      SNOMED.diabeticRenalDisease,
+      SNOMED.microalbuminuriaT2d,
+      SNOMED.proteinuriaT2d,
+      SNOMED.microalbuminuria,
+    ],
+    text: /microalbuminuria|albuminuria|proteinuria due to|diabetic (renal|kidney|nephropathy)|diabetic nephropathy/i,
+  },
+  coronaryDisease: {
+    codes: [SNOMED.coronaryHeartDisease, SNOMED.myocardialInfarction],
+    text: /coronary (heart|artery) disease|coronary arteriosclerosis|myocardial infarction|angina/i,
+  },
+  diabetesType1: { codes: [SNOMED.diabetesType1], text: /type 1 diabetes|diabetes mellitus type 1/i },
   pregnancy: {
     codes: [SNOMED.pregnancy, SNOMED.normalPregnancy],
     text: /^(normal )?pregnan(cy|t)\b/i,

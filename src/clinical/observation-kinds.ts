@@ -69,6 +69,7 @@ export const LOINC_KIND: ReadonlyMap<string, KindRef> = new Map<string, KindRef>
   [LOINC.platelets, l('platelets')],
   [LOINC.hba1c, l('hba1c')],
   [LOINC.hba1cHplc, l('hba1c')],
+  [LOINC.urineAlbuminCreatinineRatio, l('uacr')],
   [LOINC.inr, l('inr')],
   [LOINC.troponinIHs, l('troponin')],
   [LOINC.troponinTHs, l('troponin')],
@@ -131,6 +132,7 @@ export const WINDOW_MS: Record<MeasureKind, number> = {
   troponin: 72 * HOUR,
   bicarbonate: 72 * HOUR,
   hba1c: 180 * 24 * HOUR,
+  uacr: 365 * 24 * HOUR,
 };
 
 /**
@@ -164,6 +166,7 @@ export const PLAUSIBLE: Partial<Record<MeasureKind, readonly [number, number]>> 
   inr: [0.5, 20],
   bicarbonate: [2, 60],
   hba1c: [3, 20],
+  uacr: [0, 10_000],
 };
 
 export function implausibleReason(kind: MeasureKind, value: number, unit: string): string | undefined {

@@ -59,6 +59,8 @@ export const TOPICS = [
   'mental-health',
   'trauma',
   'ingestion',
+  'medication-review',
+  'care-gap',
 ] as const;
 
 export type Topic = (typeof TOPICS)[number];

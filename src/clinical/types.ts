@@ -44,6 +44,8 @@ export const LAB_KINDS = [
   'troponin',
   'bicarbonate',
   'hba1c',
+  /** Urine albumin/creatinine ratio (mg/g). */
+  'uacr',
 ] as const;
 export type LabKind = (typeof LAB_KINDS)[number];
 
@@ -97,6 +99,10 @@ export interface MedicationFact {
   classes: string[];
   /** True for a draft order from order-select/order-sign. */
   draft: boolean;
+  /** When it was ordered or recorded (ISO-8601), for evidence a clinician can read. */
+  since?: string;
+  /** The dose from the first dosageInstruction, when stated (amount per dose, how often a day). */
+  dose?: { amount: number; unit?: string; timesPerDay?: number };
 }
 
 export interface AllergyFact {
@@ -201,6 +207,10 @@ export interface Finding {
    */
   citeOnly?: string;
   suggestions: CatalogueSuggestion[];
+  /** Cite exactly this passage (a chunk id) instead of searching for one. */
+  passage?: string;
+  /** Set on chart-review lines (medication review, care gaps): what the cards and snoozes need. */
+  review?: ReviewItem;
   /** Filled by the pipeline from retrieval; empty until then. */
   citations: Citation[];
 }
@@ -292,4 +302,28 @@ export interface Assessment {
   findings: Finding[];
   /** Data-quality notes carried over from the snapshot (implausible values, unknown units, …). */
   warnings?: string[];
+}
+
+/** One order of severity for chart-review lines: high first. */
+export const REVIEW_SEVERITIES = ['high', 'moderate', 'low'] as const;
+export type ReviewSeverity = (typeof REVIEW_SEVERITIES)[number];
+
+/** One problem found by the chart review: a medication-review line or a care gap. */
+export interface ReviewItem {
+  /** Stable across reviews of the same problem, e.g. `interaction:digoxin-rate-control:digoxin+verapamil`. */
+  key: string;
+  group: 'medication-review' | 'care-gap';
+  /** The table row or gap rule behind it. */
+  rule: string;
+  severity: ReviewSeverity;
+  /** One line in our own words: the problem and what to do. */
+  text: string;
+  /** Drug names, lab values and dates a clinician can check (never raw resource ids). */
+  evidenceText: string;
+  /** What the evidence was (drugs with strength and dose, conditions): a change shows the item again. */
+  fingerprint: string;
+  /** The lab value behind a drug–lab line: a worse value shows a hidden item again. */
+  labValue?: number;
+  /** The draft order involved (order hooks). */
+  draftRef?: ResourceRef;
 }

@@ -32,6 +32,7 @@ export const CANONICAL_UNIT: Record<MeasureKind, string> = {
   troponin: 'as reported',
   bicarbonate: 'mmol/L',
   hba1c: '%',
+  uacr: 'mg/g',
 };
 
 /** Creatinine: 1 mg/dL = 88.4 µmol/L (clinical-sources §1.9). */
@@ -149,6 +150,11 @@ const CONVERSIONS: Record<MeasureKind, Map<string, Converter>> = {
     [['%', 'percent', '%{Hb}'], same],
     // IFCC mmol/mol → NGSP %: % = mmol/mol / 10.929 + 2.15
     [['mmol/mol'], (v) => v / 10.929 + 2.15],
+  ]),
+  // 1 mg/mmol = 8.84 mg/g (creatinine 113.12 g/mol).
+  uacr: table([
+    [['mg/g', 'mg/g{creat}', 'mg/g creat'], same],
+    [['mg/mmol', 'mg/mmol{creat}'], (v) => v * 8.84],
   ]),
 };
 

@@ -67,6 +67,9 @@ const ARRAY_FIELDS = new Set([
   'security',
 ]);
 
+/** Lists of strings in FHIR R4 (HumanName.given/prefix/suffix, Address.line, meta.profile). */
+const STRING_LISTS: ReadonlySet<string> = new Set(['given', 'prefix', 'suffix', 'line', 'profile']);
+
 /** A primitive by its FHIR choice-type suffix (valueString, effectiveDateTime, onsetDate…). */
 const STRING_SUFFIX =
   /(String|DateTime|Date|Instant|Time|Uri|Url|Canonical|Code|Id|Markdown|Oid|Uuid|Base64Binary)$/;
@@ -129,9 +132,6 @@ function checkField(key: string, value: unknown, path: string, atRoot: boolean):
   if (/Quantity$/.test(key) || key === 'low' || key === 'high') return checkQuantity(value, path);
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
-      // Lists of primitives CiteCare does not read as objects (HumanName.prefix, Address.line…).
-      if (typeof item === 'string' || typeof item === 'boolean') continue;
-      if (typeof item === 'number' && Number.isFinite(item)) continue;
       const problem = checkValue(key, item, `${path}[${i}]`);
       if (problem) return problem;
     }
@@ -145,7 +145,7 @@ function checkField(key: string, value: unknown, path: string, atRoot: boolean):
 /** An array item: arrays of strings stay strings (`given`, `profile`), the rest are objects. */
 function checkValue(key: string, item: unknown, path: string): Problem {
   if (typeof item === 'string' && (key === 'category' || key === 'name')) return undefined;
-  if (key === 'given' || key === 'profile') return typeof item === 'string' ? undefined : path;
+  if (STRING_LISTS.has(key)) return typeof item === 'string' ? undefined : path;
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return path;
   return checkObject(item as Record<string, unknown>, path, false);
 }

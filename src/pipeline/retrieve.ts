@@ -89,6 +89,12 @@ export async function retrieveForAssessment(
   const findings = await Promise.all(
     assessment.findings.map(async (f) => {
       const text = f.query ?? `${f.summary} ${f.topics.join(' ')}`;
+      // A chart-review line names its passage: cite exactly that one.
+      const named = f.passage ? index.get(f.passage) : undefined;
+      if (named) {
+        if (!passages.has(named.chunkId)) passages.set(named.chunkId, { ...named, score: 0 });
+        return { ...f, citations: [citationForQuery(named, text)] };
+      }
       const found = await index.search({ text, topics: f.topics, codes, k: 3 });
       const hits = f.citeOnly ? found.filter((h) => h.topics.includes(f.citeOnly!)) : found;
       for (const h of hits.slice(0, 2)) if (!passages.has(h.chunkId)) passages.set(h.chunkId, h);

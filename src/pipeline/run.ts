@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical-json.ts';
 import type { AuditRecordInput, AuditStore } from '../audit/types.ts';
-import { buildCards } from '../cards/build-cards.ts';
+import { buildCards, modelLabel } from '../cards/build-cards.ts';
 import { cardSchema } from '../cards/card-schema.ts';
 import { assess } from '../clinical/assess.ts';
 import type { Clock } from '../clinical/clock.ts';
@@ -17,6 +17,12 @@ import { combineWithAdvice, hasCurrentVitalSigns } from '../llm/combine-triage.t
 import { phiTermsFromResources } from '../llm/redact.ts';
 import type { AdviceResult, Advisor } from '../llm/types.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import {
+  type ChartReviewDeps,
+  type ChartReviewOutcome,
+  chartReviewForView,
+  reviewScope,
+} from './chart-review.ts';
 import { retrieveForAssessment } from './retrieve.ts';
 import type { PipelineInput, PipelineResult, RunPipeline } from './types.ts';
 
@@ -37,6 +43,8 @@ export interface PipelineDeps {
   onAuditHealth?: (healthy: boolean) => void;
   /** Model, verifier, card and audit-append metrics (absent in tools that serve no /metrics). */
   metrics?: Metrics;
+  /** The drug table and feedback memory for the chart review; absent: no chart review runs. */
+  chartReview?: ChartReviewDeps;
 }
 
 /** Which cards each hook shows. */
@@ -68,7 +76,11 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
       draftOrders: input.draftOrders,
     });
     const hash = snapshotHash(snapshot);
-    const assessment = assess(snapshot);
+    const scope = deps.chartReview ? reviewScope(input.hook) : undefined;
+    const assessment = assess(
+      snapshot,
+      deps.chartReview && scope ? { review: { table: deps.chartReview.table, scope } } : {},
+    );
     // A vital sign CiteCare cannot read is shown as such on every card, never a silent gap.
     for (const n of snapshot.notUnderstood ?? [])
       missing.push(`not understood: ${codeLabel(n)} (${n.source})`);
@@ -137,12 +149,28 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
     const finalAssessment = { ...withCitations, triage };
 
     const silent = deps.config.SILENT_SERVICES.includes(input.service);
+    let review: ChartReviewOutcome | undefined;
+    if (deps.chartReview && scope === 'chart') {
+      review = await chartReviewForView(deps.chartReview, {
+        snapshot,
+        patient: `Patient/${input.patientId}`,
+        at: input.at,
+        findings: finalAssessment.findings,
+        serviceId: input.service,
+        publicBaseUrl: deps.config.PUBLIC_BASE_URL,
+        modelLabel: modelLabel(advice),
+      });
+      errors.push(...review.errors);
+    }
     const built = buildCards({
       serviceId: input.service,
       publicBaseUrl: deps.config.PUBLIC_BASE_URL,
       patientId: input.patientId,
       encounterId: input.encounterId,
-      assessment: finalAssessment,
+      assessment: review
+        ? { ...finalAssessment, findings: [...review.rest, ...review.grouped] }
+        : finalAssessment,
+      ...(review ? { grouped: new Set(review.grouped) } : {}),
       triage,
       advice,
       triageCitations: retrieval.triageCitations,
@@ -150,7 +178,7 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
       show: SHOW[input.hook] ?? { findings: true, triage: input.adviceKind === 'triage', summary: false },
     });
     // Checked before the record is written, so the record holds exactly the cards that leave.
-    const cards = built.filter((c) => {
+    const cards = [...built, ...(review?.cards.map((c) => c.card) ?? [])].filter((c) => {
       const ok = cardSchema.safeParse(c);
       if (!ok.success)
         errors.push(`card withheld, not valid CDS Hooks: ${ok.error.issues[0]?.message ?? 'invalid'}`);
@@ -189,6 +217,8 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
         error: advice.error,
         cached: advice.cached,
       },
+      ...(review ? { chartReview: review.audit } : {}),
+      ...(deps.chartReview ? { drugTableVersion: deps.chartReview.table.version } : {}),
       cards,
       cardIds: cards.map((c) => c.uuid),
       silent,

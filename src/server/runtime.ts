@@ -1,14 +1,17 @@
 // The wiring: the one place that chooses concrete adapters for the ports. Tests pass overrides
 // (a memory audit store, a fake advisor, a fixed clock) and get the same pipeline.
+import { snoozesFromAudit } from '../audit/chart-review-snoozes.ts';
 import { openAuditStore } from '../audit/open-audit-store.ts';
 import type { AuditDatabase } from '../audit/types.ts';
 import { type CdsClient, loadCdsClients } from '../auth/cds-clients.ts';
 import { createReplayCache, type ReplayCache } from '../auth/replay-cache.ts';
 import { type Clock, systemClock } from '../clinical/clock.ts';
+import type { DrugTable } from '../clinical/medication-review/drug-table.ts';
 import type { Config } from '../config.ts';
 import { createGuidelineIndex, guidelineIndexOptions } from '../guidelines/create-guideline-index.ts';
 import { memoizeSearches } from '../guidelines/memo-index.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
+import { loadDrugTable } from '../knowledge/drug-table-file.ts';
 import { createAdvisor } from '../llm/create-advisor.ts';
 import { RedisAdviceCache } from '../llm/redis-advice-cache.ts';
 import type { Advisor } from '../llm/types.ts';
@@ -54,6 +57,8 @@ export interface Runtime {
   guidelines: GuidelineIndex;
   advisor: Advisor;
   audit: AuditDatabase;
+  /** The versioned drug knowledge behind the medication review (loaded and checked at start). */
+  drugTable: DrugTable;
   pipeline: RunPipeline;
   cdsClients: CdsClient[];
   replayCache: ReplayCache;
@@ -64,7 +69,7 @@ export interface Runtime {
 }
 
 export type RuntimeOverrides = Partial<
-  Pick<Runtime, 'clock' | 'guidelines' | 'advisor' | 'audit' | 'cdsClients' | 'replayCache'>
+  Pick<Runtime, 'clock' | 'guidelines' | 'advisor' | 'audit' | 'cdsClients' | 'replayCache' | 'drugTable'>
 >;
 
 /** Whether `npm start` should trust the locally generated demo CDS client. */
@@ -96,6 +101,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const advisor =
     overrides.advisor ?? createAdvisor(config, sharedAdviceCache ? { cache: sharedAdviceCache } : {});
   const audit = overrides.audit ?? (await openAuditStore(config.AUDIT_DATABASE_URL));
+  const drugTable = overrides.drugTable ?? (await loadDrugTable());
   const cdsClients = overrides.cdsClients ?? (await loadCdsClients(config.CDS_CLIENTS_FILE));
   if (!overrides.cdsClients && trustsDemoClient(config)) {
     const demo = await loadOrCreateDemoClient('data');
@@ -113,6 +119,11 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     audit,
     onAuditHealth: (ok) => health.auditWrite(ok),
     metrics,
+    chartReview: {
+      table: drugTable,
+      snoozeDays: config.CHART_REVIEW_SNOOZE_DAYS,
+      ...(config.CHART_REVIEW_SNOOZE_DAYS > 0 ? { snoozes: snoozesFromAudit(audit) } : {}),
+    },
   });
 
   const runtime: Runtime = {
@@ -125,6 +136,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     guidelines,
     advisor,
     audit,
+    drugTable,
     pipeline,
     cdsClients,
     replayCache,

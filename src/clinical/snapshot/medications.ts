@@ -54,7 +54,40 @@ export function medicationFact(
   if (cc?.text) texts.push(cc.text);
   const display = textOf(cc) || 'unnamed medication';
   const { ingredients, classes } = classifyDrug(rxnorm.length > 0 ? rxnorm : allCodes, texts);
-  return { source, rxnorm, display, status: r.status, ingredients, classes, draft };
+  const since =
+    r.resourceType === 'MedicationRequest'
+      ? r.authoredOn
+      : (r.effectivePeriod?.start ?? r.effectiveDateTime ?? r.dateAsserted);
+  const dose = doseOf(r);
+  return {
+    source,
+    rxnorm,
+    display,
+    status: r.status,
+    ingredients,
+    classes,
+    draft,
+    ...(since ? { since } : {}),
+    ...(dose ? { dose } : {}),
+  };
+}
+
+const DAYS_PER_UNIT: Record<string, number> = { h: 1 / 24, d: 1, wk: 7, mo: 30 };
+
+/** Amount per dose and doses a day from the first dosageInstruction; undefined when no amount is stated. */
+function doseOf(r: MedicationRequest | MedicationStatement): MedicationFact['dose'] {
+  const d = (r.resourceType === 'MedicationRequest' ? r.dosageInstruction : r.dosage)?.[0];
+  const q = d?.doseAndRate?.[0]?.doseQuantity;
+  if (typeof q?.value !== 'number') return undefined;
+  const rep = d?.timing?.repeat;
+  const days = rep?.periodUnit ? DAYS_PER_UNIT[rep.periodUnit] : undefined;
+  const timesPerDay =
+    rep?.frequency && rep.period && days ? (rep.frequency / rep.period) * (1 / days) : undefined;
+  return {
+    amount: q.value,
+    ...(q.unit || q.code ? { unit: (q.unit ?? q.code)?.toLowerCase() } : {}),
+    ...(timesPerDay ? { timesPerDay } : {}),
+  };
 }
 
 export function isMedicationOrder(r: Resource): r is MedicationRequest | MedicationStatement {

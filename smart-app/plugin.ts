@@ -12,6 +12,7 @@ import { type ExpiringStore, MemoryExpiringStore } from './expiring-store.ts';
 import { registerLaunchRoutes } from './launch-routes.ts';
 import { cachedDiscovery } from './oauth/discovery.ts';
 import { RedisExpiringStore } from './redis-expiring-store.ts';
+import { MemoryRefreshLock, RedisRefreshLock, type RefreshLock } from './refresh-lock.ts';
 import type { LaunchState, PendingDecision, SmartSession } from './session.ts';
 import { smartSettings } from './settings.ts';
 import { registerStaticRoutes } from './static-routes.ts';
@@ -23,6 +24,7 @@ export interface SmartAppPluginOptions {
   launches?: ExpiringStore<LaunchState>;
   /** Unsent decisions (outlive sessions); memory or Redis like the others when absent. */
   pending?: ExpiringStore<PendingDecision>;
+  refreshLock?: RefreshLock;
 }
 
 /** Memory for one process; Redis (sealed with SESSION_SECRET) when REDIS_URL says several instances share state. */
@@ -30,30 +32,34 @@ function defaultStores(config: Config): {
   sessions: ExpiringStore<SmartSession>;
   launches: ExpiringStore<LaunchState>;
   pending: ExpiringStore<PendingDecision>;
+  refreshLock: RefreshLock;
   close(): Promise<void>;
 } {
   if (config.REDIS_URL && config.SESSION_SECRET) {
+    const prefix = config.REDIS_KEY_PREFIX;
     const sessions = new RedisExpiringStore<SmartSession>({
       url: config.REDIS_URL,
-      keyPrefix: 'citecare:smart-session:',
+      keyPrefix: `${prefix}smart-session:`,
       secret: config.SESSION_SECRET,
     });
     const launches = new RedisExpiringStore<LaunchState>({
       url: config.REDIS_URL,
-      keyPrefix: 'citecare:smart-launch:',
+      keyPrefix: `${prefix}smart-launch:`,
       secret: config.SESSION_SECRET,
     });
     const pending = new RedisExpiringStore<PendingDecision>({
       url: config.REDIS_URL,
-      keyPrefix: 'citecare:smart-pending:',
+      keyPrefix: `${prefix}smart-pending:`,
       secret: config.SESSION_SECRET,
     });
+    const refreshLock = new RedisRefreshLock({ url: config.REDIS_URL, keyPrefix: `${prefix}smart-refresh:` });
     return {
       sessions,
       launches,
       pending,
+      refreshLock,
       close: async () => {
-        await Promise.all([sessions.close(), launches.close(), pending.close()]);
+        await Promise.all([sessions.close(), launches.close(), pending.close(), refreshLock.close()]);
       },
     };
   }
@@ -61,6 +67,7 @@ function defaultStores(config: Config): {
     sessions: new MemoryExpiringStore(),
     launches: new MemoryExpiringStore(),
     pending: new MemoryExpiringStore(),
+    refreshLock: new MemoryRefreshLock(),
     close: async () => {},
   };
 }
@@ -79,6 +86,7 @@ export const smartAppPlugin: FastifyPluginAsync<SmartAppPluginOptions> = async (
     launches: opts.launches ?? (stores as NonNullable<typeof stores>).launches,
     pending: opts.pending ?? (stores as NonNullable<typeof stores>).pending,
     discover: cachedDiscovery(),
+    refreshLock: opts.refreshLock ?? stores?.refreshLock ?? new MemoryRefreshLock(),
   };
   // Registered inside this plugin only: encapsulation keeps them out of the rest of the app.
   if (!app.hasDecorator('parseCookie')) await app.register(cookie);

@@ -1,8 +1,8 @@
 // ExpiringStore on Redis, for several instances behind a load balancer (REDIS_URL). Session records
 // hold OAuth tokens, so values are sealed with AES-256-GCM under a key derived from SESSION_SECRET:
 // a Redis dump or a shared Redis never shows a usable token.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { type SealedBox, sealedBox } from '../src/crypto/sealed-box.ts';
 import type { ExpiringStore } from './expiring-store.ts';
 
 export interface RedisExpiringStoreOptions {
@@ -16,11 +16,11 @@ export interface RedisExpiringStoreOptions {
 export class RedisExpiringStore<T> implements ExpiringStore<T> {
   readonly #redis: Redis;
   readonly #prefix: string;
-  readonly #key: Buffer;
+  readonly #box: SealedBox;
 
   constructor(options: RedisExpiringStoreOptions) {
     this.#prefix = options.keyPrefix;
-    this.#key = createHash('sha256').update(`citecare-smart-session:${options.secret}`).digest();
+    this.#box = sealedBox(options.secret, 'citecare-smart-session');
     this.#redis = new Redis(options.url, {
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
@@ -30,24 +30,13 @@ export class RedisExpiringStore<T> implements ExpiringStore<T> {
   }
 
   #seal(value: T): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
-    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+    return this.#box.seal(JSON.stringify(value));
   }
 
   #open(sealed: string | null): T | undefined {
-    if (!sealed) return undefined;
-    try {
-      const raw = Buffer.from(sealed, 'base64');
-      const decipher = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-      return JSON.parse(text) as T;
-    } catch {
-      // Sealed under another secret (rotated) or tampered with: treat as absent.
-      return undefined;
-    }
+    const text = sealed ? this.#box.open(sealed) : undefined;
+    // Sealed under another secret (rotated) or tampered with: treat as absent.
+    return text === undefined ? undefined : (JSON.parse(text) as T);
   }
 
   async get(key: string): Promise<T | undefined> {

@@ -17,34 +17,76 @@ export class SessionExpiredError extends Error {
 }
 
 // One refresh per session at a time: parallel page requests must not race with the same
-// (possibly single-use) refresh token.
+// (possibly single-use) refresh token. In this process a shared promise; across instances the
+// refresh lock (Redis), after which the waiting instances read the token the holder stored.
 const inFlight = new Map<string, Promise<TokenSet>>();
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const LOCK_POLL_MS = 100;
+
+/** The stored session's tokens when another instance has replaced `stale` since it was read. */
+async function newerStoredTokens(
+  ctx: SmartAppContext,
+  session: SmartSession,
+  stale: TokenSet | undefined,
+): Promise<TokenSet | undefined> {
+  const stored = await ctx.sessions.get(session.id);
+  if (!stored) throw new SessionExpiredError();
+  const tokens = stored.tokens;
+  if (!tokens || tokens.accessToken === stale?.accessToken) return undefined;
+  session.tokens = tokens;
+  return tokens;
+}
+
+async function refreshHoldingLock(ctx: SmartAppContext, session: SmartSession): Promise<TokenSet> {
+  const current = session.tokens;
+  if (!current?.refreshToken || !session.tokenEndpoint || !ctx.settings.clientId)
+    throw new SessionExpiredError();
+  try {
+    const next = await refreshTokens(
+      {
+        tokenEndpoint: session.tokenEndpoint,
+        clientId: ctx.settings.clientId,
+        clientAuth: ctx.settings.clientAuth,
+        timeoutMs: ctx.settings.fhirTimeoutMs,
+      },
+      current,
+    );
+    session.tokens = next;
+    await saveSession(ctx, session);
+    return next;
+  } catch (err) {
+    if (err instanceof TokenError) throw new SessionExpiredError();
+    throw err;
+  }
+}
+
+async function refreshAcrossInstances(ctx: SmartAppContext, session: SmartSession): Promise<TokenSet> {
+  const stale = session.tokens;
+  // The lock outlives one token call; a holder that died frees it when it expires.
+  const lockMs = ctx.settings.fhirTimeoutMs + 2000;
+  const giveUpAt = Date.now() + 2 * lockMs;
+  for (;;) {
+    const owner = await ctx.refreshLock.acquire(session.id, lockMs);
+    if (owner) {
+      try {
+        // Another instance may have finished a refresh between our read and our lock.
+        return (await newerStoredTokens(ctx, session, stale)) ?? (await refreshHoldingLock(ctx, session));
+      } finally {
+        await ctx.refreshLock.release(session.id, owner).catch(() => {});
+      }
+    }
+    await sleep(LOCK_POLL_MS);
+    const adopted = await newerStoredTokens(ctx, session, stale);
+    if (adopted) return adopted;
+    if (Date.now() > giveUpAt) throw new Error('token refresh by another instance did not finish in time');
+  }
+}
 
 async function refresh(ctx: SmartAppContext, session: SmartSession): Promise<TokenSet> {
   const running = inFlight.get(session.id);
   if (running) return running;
-  const job = (async () => {
-    const current = session.tokens;
-    if (!current?.refreshToken || !session.tokenEndpoint || !ctx.settings.clientId)
-      throw new SessionExpiredError();
-    try {
-      const next = await refreshTokens(
-        {
-          tokenEndpoint: session.tokenEndpoint,
-          clientId: ctx.settings.clientId,
-          clientAuth: ctx.settings.clientAuth,
-          timeoutMs: ctx.settings.fhirTimeoutMs,
-        },
-        current,
-      );
-      session.tokens = next;
-      await saveSession(ctx, session);
-      return next;
-    } catch (err) {
-      if (err instanceof TokenError) throw new SessionExpiredError();
-      throw err;
-    }
-  })();
+  const job = refreshAcrossInstances(ctx, session);
   inFlight.set(session.id, job);
   try {
     return await job;

@@ -28,6 +28,13 @@ export const configSchema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
+    /** Prefix of every Redis key CiteCare writes, so several deployments (or tests) can share one Redis. */
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1–64 letters, digits or : _ . -')
+      .default('citecare:'),
+    /** Prometheus metrics at /metrics on this port (same HOST), never on the public port. Unset: none. */
+    METRICS_PORT: intFrom(0, 65535).optional(),
     /** Services that compute and record everything but return no cards (comma-separated ids). */
     SILENT_SERVICES: csv.default([]),
     HOOK_BUDGET_MS: intFrom(100, 60_000).default(2500),
@@ -58,8 +65,8 @@ export const configSchema = z
     /** Requests per window per key on the SMART API (session), auditor API (subject), CDS feedback (client). */
     RATE_LIMIT_MAX: intFrom(1, 1_000_000).default(300),
     RATE_LIMIT_WINDOW_SECONDS: intFrom(1, 86_400).default(60),
-    /** Key prefix of the shared counters in Redis (when REDIS_URL is set). */
-    RATE_LIMIT_REDIS_PREFIX: z.string().min(1).default('citecare:rate-limit:'),
+    /** Key prefix of the shared counters in Redis (when REDIS_URL is set); default REDIS_KEY_PREFIX + `rate-limit:`. */
+    RATE_LIMIT_REDIS_PREFIX: z.string().min(1).optional(),
 
     LLM_PROVIDER: z.enum(['openai', 'none']).optional(),
     OPENAI_API_KEY: z.string().min(1).optional(),
@@ -122,6 +129,13 @@ export const configSchema = z
         message: 'is required when LLM_PROVIDER=openai (unless OPENAI_BASE_URL names a keyless local server)',
       });
     }
+    if (c.METRICS_PORT !== undefined && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_PORT'],
+        message: 'must differ from PORT: metrics are never served on the public port',
+      });
+    }
     if (c.SMART_CLIENT_SECRET && c.SMART_PRIVATE_JWKS_FILE) {
       ctx.addIssue({
         code: 'custom',
@@ -147,6 +161,7 @@ export const configSchema = z
       LLM_PROVIDER: llmProvider,
       SMART_ALLOWED_ISSUERS: c.SMART_ALLOWED_ISSUERS ?? [`${publicBaseUrl}/fhir`],
       DEMO_FHIR: demoFhir,
+      RATE_LIMIT_REDIS_PREFIX: c.RATE_LIMIT_REDIS_PREFIX ?? `${c.REDIS_KEY_PREFIX}rate-limit:`,
       SMART_OPEN_SERVERS:
         c.SMART_OPEN_SERVERS ??
         (demoFhir === 'on' && c.NODE_ENV !== 'production' ? [`${publicBaseUrl}/fhir`] : []),

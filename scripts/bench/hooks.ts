@@ -2,7 +2,8 @@
 // (the largest bundle in ../shared/fhir/synthea-r4, grouped per the service's prefetch keys) in
 // deterministic mode, side by side with a bare route in the same app and port that parses the same
 // body and returns one fixed card. Loopback only, bounded duration.
-// CDS_AUTH is disabled for the run: signing a JWT per request would measure the load generator.
+// Authentication is on, as in production: one ES384 client JWT per request is signed before the run
+// (signing during it would measure the load generator), and the hook verifies each and records its jti.
 // The audit trail is a real SQLite file (WAL) in a temporary directory: every hook call writes its record.
 // Usage: node --import tsx scripts/bench/hooks.ts [--duration 5] [--bundle FILE]
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -19,9 +20,10 @@ import { createMemoryGateway } from '../../src/fhir/memory-gateway.ts';
 import { fillPrefetch } from '../../src/fhir/patient-queries.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { createRuntime } from '../../src/server/runtime.ts';
+import { getTestCdsClient, mintCdsToken } from '../../tests/helpers/cds-tokens.ts';
 import { SYNTHEA_DIR } from '../../tests/helpers/shared-data.ts';
 
-const TARGETS = { throughputRatio: 0.5, p95Ratio: 5 };
+const TARGETS = { throughputRatio: 0.5, p95Ratio: 3 };
 
 const { values } = parseArgs({
   options: { duration: { type: 'string', default: '5' }, bundle: { type: 'string' } },
@@ -59,6 +61,7 @@ function slice(
   body: string,
   connections: number,
   seconds: number,
+  token: () => string,
 ): Promise<{ requests: number; errors: number; times: number[] }> {
   return new Promise((resolve, reject) => {
     const times: number[] = [];
@@ -70,6 +73,14 @@ function slice(
         body,
         connections,
         duration: seconds,
+        requests: [
+          {
+            setupRequest: (request) => ({
+              ...request,
+              headers: { ...request.headers, authorization: `Bearer ${token()}` },
+            }),
+          },
+        ],
       },
       (err, result) => {
         if (err) reject(err);
@@ -96,6 +107,7 @@ async function sideBySide(
   body: string,
   connections: number,
   seconds: number,
+  tokens: { bare: () => string; hook: () => string },
 ) {
   const acc = {
     bare: { requests: 0, errors: 0, times: [] as number[] },
@@ -103,7 +115,7 @@ async function sideBySide(
   };
   for (let i = 0; i < seconds; i++) {
     for (const key of i % 2 === 0 ? (['bare', 'hook'] as const) : (['hook', 'bare'] as const)) {
-      const r = await slice(urls[key], body, connections, 1);
+      const r = await slice(urls[key], body, connections, 1, tokens[key]);
       acc[key].requests += r.requests;
       acc[key].errors += r.errors;
       acc[key].times.push(...r.times);
@@ -139,15 +151,16 @@ async function main(): Promise<number> {
     LOG_LEVEL: 'silent',
     HOST: '127.0.0.1',
     PORT: '0',
-    CDS_AUTH: 'disabled',
+    PUBLIC_BASE_URL: 'http://cds.bench.citecare.example',
     LLM_PROVIDER: 'none',
     DEMO_FHIR: 'off',
     AUDIT_DATABASE_URL: `sqlite:${join(dir, 'audit.db')}`,
     BODY_LIMIT_BYTES: String(20 * 1024 * 1024),
   });
+  const now = newest + 3_600_000;
   const runtime = await createRuntime(config, {
-    cdsClients: [],
-    clock: fixedClock(new Date(newest + 3_600_000).toISOString()),
+    cdsClients: [(await getTestCdsClient()).client],
+    clock: fixedClock(new Date(now).toISOString()),
   });
   const fixedCard = {
     cards: [
@@ -180,12 +193,31 @@ async function main(): Promise<number> {
     context: { userId: 'Practitioner/bench', patientId: patient.id },
     prefetch: await prefetchFor(resources, patient.id!),
   });
-  const hookUrl = `${base}/cds-services/${patientView.descriptor.id}`;
+  const hookPath = `/cds-services/${patientView.descriptor.id}`;
+  const hookUrl = `${base}${hookPath}`;
   const bareUrl = `${base}/bench/bare`;
+  // Enough single-use tokens for the fastest plausible hook rate; running out stops the run loudly.
+  const count = 1000 + duration * 2 * 700;
+  const pool: string[] = [];
+  for (let i = 0; i < count; i++) {
+    pool.push(
+      await mintCdsToken({ aud: `${config.PUBLIC_BASE_URL}${hookPath}`, now: Math.floor(now / 1000) }),
+    );
+  }
+  // The bare route carries a token of the same size (and ignores it), so both send the same bytes.
+  const bareToken = pool[0]!;
+  const tokens = {
+    bare: () => bareToken,
+    hook: () => {
+      const t = pool.pop();
+      if (!t) throw new Error('the pre-signed token pool ran out: raise its size');
+      return t;
+    },
+  };
   try {
     const probe = await fetch(hookUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.hook()}` },
       body,
     });
     const probeCards = ((await probe.json()) as { cards?: unknown[] }).cards?.length ?? 0;
@@ -194,20 +226,22 @@ async function main(): Promise<number> {
       `hooks: ${file.split('/').pop()} (${resources.length} resources, ${(body.length / 1024).toFixed(0)} KiB request body, ${probeCards} cards)`,
     );
     console.log(
-      `hooks: deterministic mode, CDS_AUTH=disabled, SQLite audit file, ${duration} s per route and concurrency in alternating 1 s slices, loopback`,
+      `hooks: deterministic mode, CDS_AUTH=required (ES384 client JWT per request, pre-signed), SQLite audit file, ${duration} s per route and concurrency in alternating 1 s slices, loopback`,
     );
-    await sideBySide({ bare: bareUrl, hook: hookUrl }, body, 4, 1); // warm-up
+    await sideBySide({ bare: bareUrl, hook: hookUrl }, body, 4, 1, tokens); // warm-up
     const { bare: bare20, hook: hook20 } = await sideBySide(
       { bare: bareUrl, hook: hookUrl },
       body,
       20,
       duration,
+      tokens,
     );
     const { bare: bare1, hook: hook1 } = await sideBySide(
       { bare: bareUrl, hook: hookUrl },
       body,
       1,
       duration,
+      tokens,
     );
     const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
     console.log('');

@@ -12,6 +12,7 @@ const BENCHES = [
   { name: 'tokens', what: 'model prompt size per patient' },
   { name: 'audit', what: 'audit trail append and verify' },
   { name: 'hooks', what: 'CDS hook throughput and latency against a bare route' },
+  { name: 'profile', what: "where a hook's time goes (CPU profile)" },
 ] as const;
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, duration: { type: 'string' } } });

@@ -59,6 +59,8 @@ export class MemoryReplayCache implements ReplayCache {
 }
 
 /** Redis (shared by every instance) when a URL is configured, else this process's memory. */
-export function createReplayCache(redisUrl?: string): ReplayCache {
-  return redisUrl ? new RedisReplayCache({ url: redisUrl }) : new MemoryReplayCache();
+export function createReplayCache(redisUrl?: string, keyPrefix = 'citecare:'): ReplayCache {
+  return redisUrl
+    ? new RedisReplayCache({ url: redisUrl, keyPrefix: `${keyPrefix}cds-jti:` })
+    : new MemoryReplayCache();
 }

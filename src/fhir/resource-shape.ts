@@ -127,7 +127,8 @@ function checkField(key: string, value: unknown, path: string, atRoot: boolean):
     return checkObject(value as Record<string, unknown>, path, false);
   }
   // A `…Code` element is a code (valueCode) or a CodeableConcept, one or a list (vaccineCode, conclusionCode).
-  if (key.endsWith('Code') && typeof value === 'object') return checkCodeableConcepts(key, value, path);
+  if (key.endsWith('Code') && typeof value === 'object' && !STRING_FIELDS.has(key))
+    return checkCodeableConcepts(key, value, path);
   // Encounter.diagnosis.use is a CodeableConcept; elsewhere `use` is a code.
   if (key === 'use' && !atRoot && typeof value === 'object' && !Array.isArray(value))
     return checkObject(value as Record<string, unknown>, path, false);

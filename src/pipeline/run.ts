@@ -17,6 +17,7 @@ import type { GuidelineIndex } from '../guidelines/types.ts';
 import { combineWithAdvice } from '../llm/combine-triage.ts';
 import { phiTermsFromResources } from '../llm/redact.ts';
 import type { AdviceResult, Advisor } from '../llm/types.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import {
   type ChartReviewDeps,
   type ChartReviewOutcome,
@@ -41,6 +42,8 @@ export interface PipelineDeps {
   audit: AuditStore;
   /** Called when the audit store fails or recovers (drives /readyz). */
   onAuditHealth?: (healthy: boolean) => void;
+  /** Model, verifier, card and audit-append metrics (absent in tools that serve no /metrics). */
+  metrics?: Metrics;
   /** The drug table and feedback memory for the chart review; absent: no chart review runs. */
   chartReview?: ChartReviewDeps;
 }
@@ -134,6 +137,7 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
       }
     }
     timings.advise = ms(t2);
+    deps.metrics?.observeAdvice(advice);
 
     const vitalsGap = vitalSignsGap(snapshot);
     if (input.adviceKind === 'triage' && vitalsGap) missing.push(vitalsGap);
@@ -224,13 +228,16 @@ export function createPipeline(deps: PipelineDeps): RunPipeline {
 
     let audit: PipelineResult['audit'];
     try {
-      audit = await deps.audit.append(record);
+      audit = deps.metrics
+        ? await deps.metrics.timeAuditAppend(() => deps.audit.append(record))
+        : await deps.audit.append(record);
       deps.onAuditHealth?.(true);
     } catch (err) {
       deps.onAuditHealth?.(false);
       throw new AuditUnavailableError(err);
     }
 
+    if (!silent) deps.metrics?.observeCards(cards);
     return {
       snapshot,
       snapshotHash: hash,

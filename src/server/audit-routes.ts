@@ -1,11 +1,32 @@
 // The auditor's API and page, registered by the app under `/audit`. The page and its assets are
 // public (they hold no data); every /api route needs an auditor token.
 import { Readable } from 'node:stream';
+import swagger from '@fastify/swagger';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportChunks } from '../audit/export.ts';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import {
+  auditMetrics,
+  chainVerification,
+  errorBody,
+  exportBody,
+  exportQuery,
+  filterQuery,
+  listQuery,
+  recordDetail,
+  recordPage,
+  recordParams,
+  refusals,
+} from '../audit/api-schemas.ts';
+import { EXPORT_CONTENT_TYPES, exportChunks } from '../audit/export.ts';
 import { InvalidFilterError } from '../audit/sql-audit-reader.ts';
-import type { AuditDatabase } from '../audit/types.ts';
+import type { AuditDatabase, AuditRecordDetail } from '../audit/types.ts';
 import { AUDIT_WEB_ASSETS, auditPageHtml } from '../audit/web-assets.ts';
 import { AuditorAuthError, type VerifyAuditor } from '../auth/auditor-auth.ts';
 import { type RateLimitConfig, RateLimitedError, registerRateLimit } from './rate-limit.ts';
@@ -18,33 +39,7 @@ export interface AuditRoutesOptions {
   config: RateLimitConfig;
 }
 
-const time = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
-const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
-const text = z.string().trim().min(1).max(200);
-
-const filterQuery = z.object({
-  from: time.optional(),
-  to: time.optional(),
-  service: text.optional(),
-  patient: text.optional(),
-  model: text.optional(),
-  fallback: flag.optional(),
-  silent: flag.optional(),
-});
-
-const listQuery = filterQuery.extend({
-  outcome: z.enum(['accepted', 'overridden', 'none']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z.string().max(64).optional(),
-});
-
-const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS).default('ndjson') });
-
-function badQuery(reply: FastifyReply, error: z.ZodError | InvalidFilterError) {
-  const problems =
-    error instanceof z.ZodError
-      ? error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`)
-      : [error.message];
+function badQuery(reply: FastifyReply, problems: string[]) {
   return reply.code(400).send({ error: 'invalid query', problems });
 }
 
@@ -60,23 +55,43 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (
   { store, verifyAuditor, config },
 ) => {
   const base = app.prefix || '';
+  // The OpenAPI document is built from the routes' zod schemas (fastify-type-provider-zod).
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'CiteCare auditor API',
+        version: '1',
+        description: 'Read-only access to the hash-chained audit trail. Every route needs an auditor JWT.',
+      },
+      components: { securitySchemes: { auditor: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ auditor: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
 
   app.addHook('onSend', async (_request, reply, payload) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
 
-  app.get('/', { helmet: AUDIT_PAGE_HEADERS }, async (_request, reply) =>
+  app.get('/', { helmet: AUDIT_PAGE_HEADERS, schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').send(auditPageHtml(base)),
   );
   for (const asset of AUDIT_WEB_ASSETS) {
-    app.get(`/assets/${asset.name}`, async (_request, reply) =>
+    app.get(`/assets/${asset.name}`, { schema: { hide: true } }, async (_request, reply) =>
       reply.type(asset.contentType).header('cache-control', 'no-cache').send(asset.body()),
     );
   }
 
+  // The description itself is public: it holds no data.
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
   await app.register(
-    async (api) => {
+    async (plain) => {
+      const api = plain.withTypeProvider<ZodTypeProvider>();
+      api.setValidatorCompiler(validatorCompiler);
+      api.setSerializerCompiler(serializerCompiler);
       api.decorateRequest('auditorSubject', undefined);
       api.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
         try {
@@ -108,7 +123,15 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (
       await registerRateLimit(api, config, { name: 'audit', key: (request) => request.auditorSubject });
 
       api.setErrorHandler((err, request, reply) => {
-        if (err instanceof InvalidFilterError) return badQuery(reply, err);
+        if (err instanceof InvalidFilterError) return badQuery(reply, [err.message]);
+        if (hasZodFastifySchemaValidationErrors(err)) {
+          return badQuery(
+            reply,
+            err.validation.map(
+              (v) => `${v.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'query'}: ${v.message}`,
+            ),
+          );
+        }
         if (err instanceof RateLimitedError) {
           return reply
             .code(429)
@@ -119,37 +142,60 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (
         return reply.code(500).send({ error: 'internal error' });
       });
 
-      api.get('/records', async (request, reply) => {
-        const q = listQuery.safeParse(request.query);
-        if (!q.success) return badQuery(reply, q.error);
-        return store.list(q.data);
-      });
+      api.get(
+        '/records',
+        { schema: { querystring: listQuery, response: { 200: recordPage, 400: errorBody, ...refusals } } },
+        async (request) => store.list(request.query),
+      );
 
-      api.get<{ Params: { id: string } }>('/records/:id', async (request, reply) => {
-        const detail = await store.get(request.params.id);
-        if (!detail) return reply.code(404).send({ error: 'not found' });
-        return detail;
-      });
+      api.get(
+        '/records/:id',
+        {
+          schema: {
+            params: recordParams,
+            response: { 200: recordDetail, 404: errorBody, ...refusals },
+          },
+        },
+        async (request, reply) => {
+          const detail = await store.get(request.params.id);
+          if (!detail) return reply.code(404).send({ error: 'not found' });
+          // AuditRecord is an interface (no index signature); the serializer checks the shape at run time.
+          return detail as AuditRecordDetail & z.input<typeof recordDetail>;
+        },
+      );
 
-      api.get('/metrics', async (request, reply) => {
-        const q = filterQuery.safeParse(request.query);
-        if (!q.success) return badQuery(reply, q.error);
-        return store.metrics(q.data);
-      });
+      api.get(
+        '/metrics',
+        {
+          schema: { querystring: filterQuery, response: { 200: auditMetrics, 400: errorBody, ...refusals } },
+        },
+        async (request) => store.metrics(request.query),
+      );
 
-      api.get('/verify', async () => store.verifyChain());
+      api.get('/verify', { schema: { response: { 200: chainVerification, ...refusals } } }, async () =>
+        store.verifyChain(),
+      );
 
-      api.get('/export', async (request, reply) => {
-        const q = exportQuery.safeParse(request.query);
-        if (!q.success) return badQuery(reply, q.error);
-        const format = q.data.format;
-        const stamp = new Date().toISOString().slice(0, 10);
-        const ext = format === 'fhir' ? 'json' : 'ndjson';
-        return reply
-          .type(EXPORT_CONTENT_TYPES[format])
-          .header('content-disposition', `attachment; filename="citecare-audit-${stamp}.${ext}"`)
-          .send(Readable.from(exportChunks(format, store.entries())));
-      });
+      api.get(
+        '/export',
+        {
+          schema: {
+            querystring: exportQuery,
+            response: { 200: exportBody, 400: errorBody, ...refusals },
+          },
+        },
+        async (request, reply) => {
+          const format = request.query.format;
+          const stamp = new Date().toISOString().slice(0, 10);
+          const ext = format === 'fhir' ? 'json' : 'ndjson';
+          // A stream (NDJSON or a FHIR Bundle) of unbounded size: described, not serialised by schema.
+          const stream: unknown = Readable.from(exportChunks(format, store.entries()));
+          return reply
+            .type(EXPORT_CONTENT_TYPES[format])
+            .header('content-disposition', `attachment; filename="citecare-audit-${stamp}.${ext}"`)
+            .send(stream as never);
+        },
+      );
     },
     { prefix: '/api' },
   );

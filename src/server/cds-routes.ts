@@ -16,6 +16,7 @@ import {
 } from '../fhir/outcomes.ts';
 import { QUERY_LABELS } from '../fhir/patient-queries.ts';
 import { PrefetchUnavailableError, resolvePatientData } from '../fhir/prefetch.ts';
+import { HOOK_OUTCOMES, type HookOutcome } from '../observability/metrics.ts';
 import { AuditUnavailableError } from '../pipeline/run.ts';
 import { ordersToCheck, requestProblem } from './cds-request-checks.ts';
 import { registerRateLimit } from './rate-limit.ts';
@@ -25,6 +26,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated CDS client (absent when CDS_AUTH=disabled). */
     cdsCaller?: { iss: string; jti: string; tenant?: string };
+    /** How a hook call ended, when the handler got that far (the latency histogram's label). */
+    hookOutcome?: HookOutcome;
   }
 }
 
@@ -122,6 +125,25 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
   const byId = new Map(services.map((s) => [s.descriptor.id, s]));
 
   app.decorateRequest('cdsCaller', undefined);
+  app.decorateRequest('hookOutcome', undefined);
+  // Hook latency by service and outcome, rejected calls (401, 400, 412) included. Unknown service
+  // ids are labelled as such so a scanner cannot grow the label set.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'POST' || request.routeOptions.url !== '/cds-services/:id') return;
+    const id = (request.params as { id?: string }).id ?? '';
+    const status = reply.statusCode;
+    const outcome =
+      request.hookOutcome ??
+      (status === 412
+        ? HOOK_OUTCOMES.preconditionFailed
+        : status >= 400 && status < 500
+          ? HOOK_OUTCOMES.clientError
+          : '5xx');
+    runtime.metrics.hookDuration.observe(
+      { service: byId.has(id) ? id : 'unknown', outcome },
+      reply.elapsedTime / 1000,
+    );
+  });
   const authenticator = createCdsAuthenticator({
     clients: runtime.cdsClients,
     publicBaseUrl: config.PUBLIC_BASE_URL,
@@ -182,14 +204,16 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
     if (problem) return sendOutcome(reply, 400, badRequest(problem.message, [problem.field]));
 
     const gateway = body.fhirServer
-      ? createFhirKitGateway({
-          baseUrl: body.fhirServer,
-          accessToken: body.fhirAuthorization?.access_token,
-          timeoutMs: config.FHIR_TIMEOUT_MS,
-          maxPages: config.FHIR_MAX_PAGES,
-          // All fetching for this request shares one deadline, however many keys and pages.
-          deadline: Date.now() + config.FHIR_TIMEOUT_MS,
-        })
+      ? runtime.metrics.instrumentGateway(
+          createFhirKitGateway({
+            baseUrl: body.fhirServer,
+            accessToken: body.fhirAuthorization?.access_token,
+            timeoutMs: config.FHIR_TIMEOUT_MS,
+            maxPages: config.FHIR_MAX_PAGES,
+            // All fetching for this request shares one deadline, however many keys and pages.
+            deadline: Date.now() + config.FHIR_TIMEOUT_MS,
+          }),
+        )
       : undefined;
 
     let resolved: Awaited<ReturnType<typeof resolvePatientData>>;
@@ -234,11 +258,13 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
         missing: resolved.missing,
       });
       const response = cdsResponseSchema.parse({ cards: result.silent ? [] : result.cards });
+      request.hookOutcome = response.cards.length > 0 ? HOOK_OUTCOMES.cards : HOOK_OUTCOMES.noCards;
       return reply.send(response);
     } catch (err) {
       if (err instanceof AuditUnavailableError) {
         // A recommendation without its record is worse than none.
         request.log.error({ err: err.cause }, 'audit write failed: answering with no cards');
+        request.hookOutcome = HOOK_OUTCOMES.auditFailure;
         return reply.send({ cards: [] });
       }
       throw err;
@@ -275,17 +301,19 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
       }
       try {
         // One transaction: a batch is stored whole or not at all, so a retry never duplicates.
-        await runtime.audit.appendFeedbackBatch(
-          parsed.data.feedback.map((f) => ({
-            channel: 'cds-hooks' as const,
-            service: service.descriptor.id,
-            cardId: f.card,
-            outcome: f.outcome,
-            acceptedSuggestions: f.acceptedSuggestions?.map((s) => s.id),
-            overrideReason: f.overrideReason?.reason,
-            userComment: f.overrideReason?.userComment,
-            outcomeTimestamp: f.outcomeTimestamp,
-          })),
+        await runtime.metrics.timeAuditAppend(() =>
+          runtime.audit.appendFeedbackBatch(
+            parsed.data.feedback.map((f) => ({
+              channel: 'cds-hooks' as const,
+              service: service.descriptor.id,
+              cardId: f.card,
+              outcome: f.outcome,
+              acceptedSuggestions: f.acceptedSuggestions?.map((s) => s.id),
+              overrideReason: f.overrideReason?.reason,
+              userComment: f.overrideReason?.userComment,
+              outcomeTimestamp: f.outcomeTimestamp,
+            })),
+          ),
         );
         runtime.health.auditWrite(true);
       } catch (err) {

@@ -15,6 +15,7 @@ export const healthRoutes: FastifyPluginAsync<{ runtime: Runtime }> = async (app
     }
     const corpusOk = runtime.guidelines.size > 0;
     const ready = auditOk && corpusOk;
+    runtime.metrics.ready.set(ready ? 1 : 0);
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : 'not-ready',
       checks: {

@@ -9,10 +9,13 @@ import { type Clock, systemClock } from '../clinical/clock.ts';
 import type { DrugTable } from '../clinical/medication-review/drug-table.ts';
 import type { Config } from '../config.ts';
 import { createGuidelineIndex, guidelineIndexOptions } from '../guidelines/create-guideline-index.ts';
+import { memoizeSearches } from '../guidelines/memo-index.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
 import { loadDrugTable } from '../knowledge/drug-table-file.ts';
 import { createAdvisor } from '../llm/create-advisor.ts';
+import { RedisAdviceCache } from '../llm/redis-advice-cache.ts';
 import type { Advisor } from '../llm/types.ts';
+import { Metrics } from '../observability/metrics.ts';
 import { createPipeline } from '../pipeline/run.ts';
 import type { RunPipeline } from '../pipeline/types.ts';
 import { loadOrCreateDemoClient } from './demo-client.ts';
@@ -20,10 +23,15 @@ import { loadOrCreateDemoClient } from './demo-client.ts';
 /** Readiness: red after a failed audit write, green again after a successful write or probe. */
 export class Health {
   private failedAt: number | undefined;
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** Called with every change of the audit store's state (the readiness gauge). */
+    private readonly onChange: (auditOk: boolean) => void = () => {},
+  ) {}
 
   auditWrite(ok: boolean): void {
     this.failedAt = ok ? undefined : this.now();
+    this.onChange(ok);
   }
 
   /**
@@ -55,6 +63,8 @@ export interface Runtime {
   cdsClients: CdsClient[];
   replayCache: ReplayCache;
   health: Health;
+  /** This process's Prometheus metrics (served on METRICS_PORT). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -74,10 +84,22 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   let warn = (m: string) => {
     early.push(m);
   };
-  const guidelines =
+  const index =
     overrides.guidelines ??
     (await createGuidelineIndex(guidelineIndexOptions(config, { onWarning: (m) => warn(m) })));
-  const advisor = overrides.advisor ?? createAdvisor(config);
+  // BM25 alone is deterministic: repeated searches (every view of a chart) come from memory.
+  const guidelines = config.EMBEDDINGS_BASE_URL ? index : memoizeSearches(index);
+  // Shared model answers when instances share Redis; sealed, so SESSION_SECRET is needed too.
+  const sharedAdviceCache =
+    !overrides.advisor && config.REDIS_URL && config.SESSION_SECRET
+      ? new RedisAdviceCache({
+          url: config.REDIS_URL,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+          secret: config.SESSION_SECRET,
+        })
+      : undefined;
+  const advisor =
+    overrides.advisor ?? createAdvisor(config, sharedAdviceCache ? { cache: sharedAdviceCache } : {});
   const audit = overrides.audit ?? (await openAuditStore(config.AUDIT_DATABASE_URL));
   const drugTable = overrides.drugTable ?? (await loadDrugTable());
   const cdsClients = overrides.cdsClients ?? (await loadCdsClients(config.CDS_CLIENTS_FILE));
@@ -85,8 +107,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const demo = await loadOrCreateDemoClient('data');
     cdsClients.push({ iss: demo.iss, jwks: demo.jwks as CdsClient['jwks'], allowedJku: [] });
   }
-  const replayCache = overrides.replayCache ?? createReplayCache(config.REDIS_URL);
-  const health = new Health();
+  const replayCache = overrides.replayCache ?? createReplayCache(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  const metrics = new Metrics();
+  const health = new Health(Date.now, (ok) => metrics.ready.set(ok && guidelines.size > 0 ? 1 : 0));
 
   const pipeline = createPipeline({
     config,
@@ -95,6 +118,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     advisor,
     audit,
     onAuditHealth: (ok) => health.auditWrite(ok),
+    metrics,
     chartReview: {
       table: drugTable,
       snoozeDays: config.CHART_REVIEW_SNOOZE_DAYS,
@@ -117,9 +141,11 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     cdsClients,
     replayCache,
     health,
+    metrics,
     async close() {
       await audit.close();
       await replayCache.close?.();
+      await sharedAdviceCache?.close();
     },
   };
   return runtime;

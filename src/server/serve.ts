@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import { buildApp } from './app.ts';
+import { buildMetricsApp } from './metrics-server.ts';
 import { standardPlugins } from './plugins.ts';
 import { createRuntime } from './runtime.ts';
 
@@ -18,6 +19,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   if (!runtime.advisor.enabled) {
     app.log.info('No model configured: deterministic mode (every card says so).');
   }
+  const metricsApp = config.METRICS_PORT === undefined ? undefined : await buildMetricsApp(runtime.metrics);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -25,6 +27,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     try {
       await app.close();
+      await metricsApp?.close();
       await runtime.close();
     } finally {
       process.exit(0);
@@ -33,5 +36,9 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   await app.listen({ port: config.PORT, host: config.HOST });
+  if (metricsApp) {
+    const address = await metricsApp.listen({ port: config.METRICS_PORT, host: config.HOST });
+    app.log.info({ address }, 'metrics listening');
+  }
   return app;
 }

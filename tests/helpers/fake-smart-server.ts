@@ -60,6 +60,8 @@ export interface FakeSmartServer {
   expectedLaunch?: string;
   expiresIn: number;
   failRefresh: boolean;
+  /** Milliseconds a refresh takes after the old refresh token was burned (widens race windows). */
+  refreshDelayMs: number;
   grantRefreshToken: boolean;
   /** Merged into the discovery document (e.g. a token endpoint elsewhere, no jwks_uri). */
   configOverrides: Record<string, unknown>;
@@ -152,6 +154,7 @@ export async function startFakeSmartServer(opts: FakeSmartServerOptions): Promis
     context: opts.context,
     expiresIn: opts.expiresIn ?? 3600,
     failRefresh: false,
+    refreshDelayMs: 0,
     grantRefreshToken: true,
     corruptNextChallenge: false,
     checkAccessToken(t) {
@@ -314,6 +317,7 @@ export async function startFakeSmartServer(opts: FakeSmartServerOptions): Promis
       server.stats.refreshGrants += 1;
       // Rotate: the old refresh token is single use.
       refresh.delete(form.refresh_token);
+      if (server.refreshDelayMs > 0) await new Promise((r) => setTimeout(r, server.refreshDelayMs));
       return issue(rec.scope, false);
     }
     return refuse(reply, 'unsupported_grant_type', `grant_type ${form.grant_type} is not supported`);

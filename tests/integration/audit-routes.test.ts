@@ -6,6 +6,7 @@ import type { AuditDatabase, AuditRecordPage } from '../../src/audit/types.ts';
 import { createAuditorVerifier } from '../../src/auth/auditor-auth.ts';
 import { auditRoutes } from '../../src/server/audit-routes.ts';
 import { registerSecurityHeaders } from '../../src/server/security-headers.ts';
+import { openApiProblems, type RecordedResponse } from '../helpers/openapi-check.ts';
 import { createTestIdp, type TestIdp } from './audit-auth-fixtures.ts';
 import { makeFeedback, makeRecord } from './audit-store-fixtures.ts';
 
@@ -15,6 +16,8 @@ describe('auditor API', () => {
   let idp: TestIdp;
   let auth: { authorization: string };
   const logs: Array<Record<string, unknown>> = [];
+  /** Every /audit/api response the tests below received, checked against the OpenAPI document last. */
+  const apiResponses: RecordedResponse[] = [];
   const shown = makeRecord({
     service: 'citecare-sepsis',
     patient: 'Patient/p1',
@@ -40,6 +43,19 @@ describe('auditor API', () => {
       store,
       verifyAuditor: createAuditorVerifier(idp.config, { jwks: idp.jwks }),
       config: idp.config,
+    });
+    app.addHook('onSend', async (request, reply, payload) => {
+      const url = request.url;
+      if (url.startsWith('/audit/api/') && !url.startsWith('/audit/api/openapi.json')) {
+        apiResponses.push({
+          method: request.method,
+          url,
+          statusCode: reply.statusCode,
+          contentType: String(reply.getHeader('content-type') ?? ''),
+          body: typeof payload === 'string' ? payload : '',
+        });
+      }
+      return payload;
     });
     await store.append(shown);
     await store.append(silent);
@@ -182,5 +198,22 @@ describe('auditor API', () => {
     assert.ok(Date.parse(String(reads[0].at)));
     assert.equal(reads[1].endpoint, 'GET /audit/api/records/:id');
     assert.deepEqual(reads[1].target, { id: rec.id });
+  });
+
+  it('answers every call above as its OpenAPI document says', async () => {
+    const res = await app.inject({ url: '/audit/api/openapi.json' });
+    assert.equal(res.statusCode, 200);
+    const doc = res.json();
+    assert.equal(doc.openapi, '3.0.3');
+    assert.deepEqual(Object.keys(doc.paths).sort(), [
+      '/audit/api/export',
+      '/audit/api/metrics',
+      '/audit/api/records',
+      '/audit/api/records/{id}',
+      '/audit/api/verify',
+    ]);
+    const statuses = new Set(apiResponses.map((r) => r.statusCode));
+    for (const s of [200, 400, 401, 403, 404]) assert.ok(statuses.has(s), `a ${s} answer was checked`);
+    assert.deepEqual(openApiProblems(doc, apiResponses), []);
   });
 });

@@ -1,0 +1,233 @@
+// Where a hook's time goes: the patient-view hook with the same Synthea prefetch and auth on as
+// scripts/bench/hooks.ts, called sequentially through fastify's injector in a child process run
+// with `node --cpu-prof`. Samples inside the measured window are attributed to the first frame up
+// the stack that belongs to a known stage (body parse, zod, JWT, snapshot, rules, retrieval, cards,
+// canonical JSON, hash, SQLite write); the rest is fastify, Node and the injector.
+// Usage: node --import tsx scripts/bench/profile.ts [--requests 400]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Observation } from '@medplum/fhirtypes';
+import { z } from 'zod';
+import { patientView } from '../../cds-hooks/patient-view.ts';
+import { fixedClock } from '../../src/clinical/clock.ts';
+import { loadConfig } from '../../src/config.ts';
+import { readBundleFile } from '../../src/fhir/bundle-file.ts';
+import { createMemoryGateway } from '../../src/fhir/memory-gateway.ts';
+import { fillPrefetch } from '../../src/fhir/patient-queries.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { createRuntime } from '../../src/server/runtime.ts';
+import { getTestCdsClient, mintCdsToken } from '../../tests/helpers/cds-tokens.ts';
+import { SYNTHEA_DIR } from '../../tests/helpers/shared-data.ts';
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '400' },
+    child: { type: 'string' },
+  },
+});
+const requests = Math.max(50, Number(values.requests) || 400);
+
+/** Stages in the order they are tested: the first that matches a frame (leaf upwards) wins. */
+const STAGES: Array<{ name: string; match: (url: string, fn: string) => boolean }> = [
+  { name: 'hash (SHA-256)', match: (u, f) => u.includes('internal/crypto/hash') || f === 'digest' },
+  { name: 'canonical JSON', match: (u) => u.includes('src/audit/canonical-json') },
+  {
+    name: 'SQLite write',
+    match: (u) => u.includes('better-sqlite3') || u.includes('src/audit/sqlite-audit-store'),
+  },
+  { name: 'audit record (scrub, chain)', match: (u) => u.includes('src/audit/') },
+  { name: 'JWT (jose)', match: (u) => u.includes('/jose/') || u.includes('src/auth/') },
+  { name: 'zod validation', match: (u) => u.includes('/zod/') },
+  { name: 'snapshot', match: (u) => u.includes('src/clinical/snapshot') },
+  {
+    name: 'rules and scores',
+    match: (u) =>
+      u.includes('src/clinical/rules') ||
+      u.includes('src/clinical/scores') ||
+      u.includes('src/clinical/assess') ||
+      u.includes('src/clinical/triage-floor'),
+  },
+  {
+    name: 'retrieval',
+    match: (u) =>
+      u.includes('src/guidelines/') || u.includes('src/pipeline/retrieve') || u.includes('minisearch'),
+  },
+  { name: 'cards', match: (u) => u.includes('src/cards/') },
+  { name: 'prefetch resolution', match: (u) => u.includes('src/fhir/') },
+  {
+    name: 'body parse (JSON)',
+    match: (u, f) =>
+      u.includes('secure-json-parse') || (f === 'parse' && u === '') || u.includes('content-type-parser'),
+  },
+  {
+    name: 'response serialise',
+    match: (u) => u.includes('fast-json-stringify') || u.includes('fastify/lib/reply'),
+  },
+  { name: '(garbage collector)', match: (_u, f) => f === '(garbage collector)' },
+  { name: 'other clinical code', match: (u) => u.includes('src/clinical/') || u.includes('src/pipeline/') },
+];
+
+const profileSchema = z.object({
+  nodes: z.array(
+    z.object({
+      id: z.number(),
+      callFrame: z.object({ functionName: z.string(), url: z.string() }),
+      children: z.array(z.number()).optional(),
+    }),
+  ),
+  startTime: z.number(),
+  samples: z.array(z.number()),
+  timeDeltas: z.array(z.number()),
+});
+
+function largestSynthea(): string {
+  const files = readdirSync(SYNTHEA_DIR).filter((f) => f.endsWith('.json'));
+  files.sort((a, b) => statSync(join(SYNTHEA_DIR, b)).size - statSync(join(SYNTHEA_DIR, a)).size);
+  return join(SYNTHEA_DIR, files[0]!);
+}
+
+/** The child: the app in process, `requests` hook calls, the measured window written to a file. */
+async function child(windowFile: string): Promise<void> {
+  const { resources } = await readBundleFile(largestSynthea());
+  const patient = resources.find((r) => r.resourceType === 'Patient')!;
+  const newest = resources
+    .filter((r): r is Observation => r.resourceType === 'Observation')
+    .map((o) => Date.parse(o.effectiveDateTime ?? ''))
+    .filter(Number.isFinite)
+    .reduce((a, b) => Math.max(a, b), 0);
+  const now = newest + 3_600_000;
+  const dir = mkdtempSync(join(tmpdir(), 'citecare-profile-'));
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'silent',
+    PUBLIC_BASE_URL: 'http://cds.bench.citecare.example',
+    LLM_PROVIDER: 'none',
+    DEMO_FHIR: 'off',
+    AUDIT_DATABASE_URL: `sqlite:${join(dir, 'audit.db')}`,
+    BODY_LIMIT_BYTES: String(20 * 1024 * 1024),
+  });
+  const runtime = await createRuntime(config, {
+    cdsClients: [(await getTestCdsClient()).client],
+    clock: fixedClock(new Date(now).toISOString()),
+  });
+  const app = await buildApp(runtime);
+  const gateway = createMemoryGateway(resources);
+  const prefetch = await fillPrefetch(
+    patientView.descriptor.prefetch,
+    { patientId: patient.id!, userId: 'Practitioner/bench' },
+    (rel) => gateway.query(rel),
+  );
+  const body = JSON.stringify({
+    hook: 'patient-view',
+    hookInstance: crypto.randomUUID(),
+    context: { userId: 'Practitioner/bench', patientId: patient.id },
+    prefetch,
+  });
+  const url = `/cds-services/${patientView.descriptor.id}`;
+  const tokens: string[] = [];
+  for (let i = 0; i < requests + 20; i++) {
+    tokens.push(await mintCdsToken({ aud: `${config.PUBLIC_BASE_URL}${url}`, now: Math.floor(now / 1000) }));
+  }
+  const call = async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.pop()}` },
+      payload: body,
+    });
+    if (r.statusCode !== 200) throw new Error(`hook answered ${r.statusCode}: ${r.body.slice(0, 400)}`);
+  };
+  for (let i = 0; i < 20; i++) await call(); // warm-up, outside the window
+  const start = process.hrtime.bigint() / 1000n;
+  const t0 = performance.now();
+  for (let i = 0; i < requests; i++) await call();
+  const wallMs = performance.now() - t0;
+  const end = process.hrtime.bigint() / 1000n;
+  writeFileSync(windowFile, JSON.stringify({ start: Number(start), end: Number(end), wallMs }));
+  await app.close();
+  await runtime.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function analyse(profileFile: string, window: { start: number; end: number; wallMs: number }): void {
+  const profile = profileSchema.parse(JSON.parse(readFileSync(profileFile, 'utf8')));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const stageOf = new Map<number, string>();
+  const classify = (id: number): string => {
+    const known = stageOf.get(id);
+    if (known) return known;
+    let stage = 'fastify, Node, injector';
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const frame = byId.get(cur)!.callFrame;
+      const hit = STAGES.find((s) => s.match(frame.url, frame.functionName));
+      if (hit) {
+        stage = hit.name;
+        break;
+      }
+      if (frame.functionName === '(idle)') {
+        stage = '(idle: waiting for fsync and I/O)';
+        break;
+      }
+    }
+    stageOf.set(id, stage);
+    return stage;
+  };
+  const totals = new Map<string, number>();
+  let t = profile.startTime;
+  let inWindow = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i]!;
+    if (t < window.start || t > window.end) continue;
+    const delta = profile.timeDeltas[i + 1] ?? 0;
+    const stage = classify(profile.samples[i]!);
+    totals.set(stage, (totals.get(stage) ?? 0) + delta);
+    inWindow += delta;
+  }
+  if (inWindow === 0) throw new Error('no profile samples inside the measured window');
+  console.log(
+    `profile: ${requests} sequential patient-view calls (auth on, SQLite FULL sync), ${(window.wallMs / requests).toFixed(2)} ms per call`,
+  );
+  console.log('');
+  console.log('| stage | share of the window | ms per call |');
+  console.log('|---|---|---|');
+  for (const [stage, us] of [...totals].sort((a, b) => b[1] - a[1])) {
+    console.log(
+      `| ${stage} | ${((100 * us) / inWindow).toFixed(1)} % | ${(us / 1000 / requests).toFixed(2)} |`,
+    );
+  }
+}
+
+if (values.child) {
+  await child(values.child);
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'citecare-cpuprof-'));
+  const windowFile = join(dir, 'window.json');
+  const self = fileURLToPath(import.meta.url);
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+      '--cpu-prof-interval=200',
+      '--import',
+      'tsx',
+      self,
+      '--requests',
+      String(requests),
+      '--child',
+      windowFile,
+    ],
+    { stdio: 'inherit' },
+  );
+  if (run.status !== 0) throw new Error(`profiled run failed (${run.status ?? run.signal})`);
+  const profileFile = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!profileFile) throw new Error('no .cpuprofile was written');
+  analyse(join(dir, profileFile), JSON.parse(readFileSync(windowFile, 'utf8')));
+  rmSync(dir, { recursive: true, force: true });
+}

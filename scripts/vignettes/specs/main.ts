@@ -525,9 +525,9 @@ export const MAIN_SPECS: VignetteSpec[] = [
     vitals: { hr: 158, rr: 40, temp: 37.4, spo2: 98, acvpu: 'A' },
     as: { temp: 'axillary' },
     extraVitals: [
-      { loinc: '9843-4', display: 'Head Occipital-frontal circumference', value: 41, unit: 'cm' },
+      { loinc: '8478-0', display: 'Mean blood pressure', value: 55, unit: 'mm[Hg]' },
     ],
-    unrecognisedCodes: ['9843-4'],
+    unrecognisedCodes: ['8478-0'],
     ref: {
       esi: 2,
       why: 'Infant not feeding with signs of dehydration (sunken fontanelle): high-risk (B).',

@@ -79,6 +79,29 @@ const STRING_SUFFIX =
   /(String|DateTime|Date|Instant|Time|Uri|Url|Canonical|Code|Id|Markdown|Oid|Uuid|Base64Binary)$/;
 const NUMBER_SUFFIX = /(Integer|Decimal|PositiveInt|UnsignedInt)$/;
 
+/** What a field's name alone says about it, worked out once per name (the hook checks every field of every resource). */
+interface KeyKind {
+  stringSuffix: boolean;
+  numberSuffix: boolean;
+  quantity: boolean;
+  codeSuffix: boolean;
+}
+const KEY_KINDS = new Map<string, KeyKind>();
+function kindOf(key: string): KeyKind {
+  let kind = KEY_KINDS.get(key);
+  if (!kind) {
+    kind = {
+      stringSuffix: STRING_SUFFIX.test(key),
+      numberSuffix: NUMBER_SUFFIX.test(key),
+      quantity: /Quantity$/.test(key) || key === 'low' || key === 'high',
+      codeSuffix: key.endsWith('Code') && !STRING_FIELDS.has(key),
+    };
+    // Field names come from outside: cap the memo so a hostile resource cannot grow it without bound.
+    if (KEY_KINDS.size < 5000) KEY_KINDS.set(key, kind);
+  }
+  return kind;
+}
+
 type Problem = string | undefined;
 
 function checkQuantity(q: unknown, path: string): Problem {
@@ -127,16 +150,16 @@ function checkField(key: string, value: unknown, path: string, atRoot: boolean):
     return checkObject(value as Record<string, unknown>, path, false);
   }
   // A `…Code` element is a code (valueCode) or a CodeableConcept, one or a list (vaccineCode, conclusionCode).
-  if (key.endsWith('Code') && typeof value === 'object' && !STRING_FIELDS.has(key))
-    return checkCodeableConcepts(key, value, path);
+  const kind = kindOf(key);
+  if (kind.codeSuffix && typeof value === 'object') return checkCodeableConcepts(key, value, path);
   // Encounter.diagnosis.use is a CodeableConcept; elsewhere `use` is a code.
   if (key === 'use' && !atRoot && typeof value === 'object' && !Array.isArray(value))
     return checkObject(value as Record<string, unknown>, path, false);
-  if (STRING_SUFFIX.test(key) && Array.isArray(value))
+  if (kind.stringSuffix && Array.isArray(value))
     return value.every((v) => typeof v === 'string') ? undefined : path; // instantiatesCanonical
-  if (STRING_FIELDS.has(key) || STRING_SUFFIX.test(key)) return typeof value === 'string' ? undefined : path;
-  if (NUMBER_SUFFIX.test(key)) return typeof value === 'number' && Number.isFinite(value) ? undefined : path;
-  if (/Quantity$/.test(key) || key === 'low' || key === 'high') return checkQuantity(value, path);
+  if (STRING_FIELDS.has(key) || kind.stringSuffix) return typeof value === 'string' ? undefined : path;
+  if (kind.numberSuffix) return typeof value === 'number' && Number.isFinite(value) ? undefined : path;
+  if (kind.quantity) return checkQuantity(value, path);
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
       const problem = checkValue(key, item, `${path}[${i}]`);
@@ -191,8 +214,9 @@ function checkValue(key: string, item: unknown, path: string): Problem {
 }
 
 function checkObject(o: Record<string, unknown>, path: string, atRoot: boolean): Problem {
-  for (const [key, value] of Object.entries(o)) {
-    const problem = checkField(key, value, path ? `${path}.${key}` : key, atRoot);
+  for (const key in o) {
+    if (!Object.hasOwn(o, key)) continue;
+    const problem = checkField(key, o[key], path ? `${path}.${key}` : key, atRoot);
     if (problem) return problem;
   }
   return undefined;

@@ -524,9 +524,7 @@ export const MAIN_SPECS: VignetteSpec[] = [
     age: { months: 5 },
     vitals: { hr: 158, rr: 40, temp: 37.4, spo2: 98, acvpu: 'A' },
     as: { temp: 'axillary' },
-    extraVitals: [
-      { loinc: '8478-0', display: 'Mean blood pressure', value: 55, unit: 'mm[Hg]' },
-    ],
+    extraVitals: [{ loinc: '8478-0', display: 'Mean blood pressure', value: 55, unit: 'mm[Hg]' }],
     unrecognisedCodes: ['8478-0'],
     ref: {
       esi: 2,

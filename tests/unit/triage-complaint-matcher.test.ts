@@ -107,6 +107,26 @@ describe('negation and history', () => {
     assert.equal(statusOf('confused at baseline, had a fall', 'new-confusion'), 'historical');
   });
 
+  test("a relative's illness or a condition in remission is not the patient's complaint today", () => {
+    assert.notEqual(statusOf('father died of a heart attack, here for a cough', 'chest-pain'), 'present');
+    assert.notEqual(
+      statusOf('mum died from a stroke last spring, wants a BP check', 'stroke-signs'),
+      'present',
+    );
+    assert.equal(statusOf('seizure free for 5 years, cut finger', 'seizure'), 'historical');
+    // The patient's own event is still present.
+    assert.equal(statusOf('had a seizure an hour ago', 'seizure'), 'present');
+  });
+
+  test('a number of tablets taken at once reads as an overdose; a normal dose does not', () => {
+    assert.ok(has('took 20 tylenol', 'overdose'));
+    assert.ok(has('took 30 pills', 'overdose'));
+    assert.ok(has('swallowed 16 of her sleeping tablets', 'overdose'));
+    assert.ok(!has('took 2 tylenol for a headache', 'overdose'));
+    assert.ok(!has('took 20 minutes to stop bleeding', 'overdose'));
+    assert.ok(!has('took my pills this morning', 'overdose'));
+  });
+
   test('the denial ends at the clause: "no fever but chest pain" still finds chest pain', () => {
     assert.ok(has('no fever but chest pain', 'chest-pain'));
     assert.ok(!has('no fever but chest pain', 'fever'));

@@ -4,7 +4,7 @@
 // historical ("h/o MI", "seizure as a child", "mother had a stroke", "confused at baseline").
 //
 // Phrase syntax: words separated by spaces; "a|b" is either word; a word ending in "*" matches any word it
-// starts; ".." lets up to three other words stand between its neighbours. Words of eight letters or more
+// starts; "#10" is a whole number of at least 10; ".." lets up to three other words stand between its neighbours. Words of eight letters or more
 // also match with one typo (one letter added, dropped, changed or two swapped), so "abdomnial" is found.
 //
 // Free text is untrusted and only ever raises acuity: a concept that is not found leaves the objective
@@ -21,7 +21,13 @@ export interface ConceptMatch<C extends string = string> {
   status: MentionStatus;
 }
 
-type Slot = { gap: false; alts: Array<{ word: string; prefix: boolean }> } | { gap: true };
+/** One alternative word: a literal, a prefix ("poison*"), or a count ("#10": a whole number of at least 10). */
+interface Alt {
+  word: string;
+  prefix: boolean;
+  min?: number;
+}
+type Slot = { gap: false; alts: Alt[] } | { gap: true };
 
 interface CompiledPhrase {
   slots: Slot[];
@@ -66,8 +72,32 @@ const NEGATION_BEFORE = [
 ];
 /** Words right after a mention that deny it ("chest pain: denied"). */
 const NEGATION_AFTER = ['denied', 'negative', 'absent', 'resolved', 'none', 'ruled out'];
+const RELATIVES = [
+  'mother',
+  'mum',
+  'mom',
+  'father',
+  'dad',
+  'brother',
+  'sister',
+  'grandmother',
+  'grandfather',
+  'grandma',
+  'grandad',
+  'uncle',
+  'aunt',
+];
+/** A relative's illness or death ("father died of a heart attack") is family history, not today's complaint. */
+const RELATIVE_HISTORY = RELATIVES.flatMap((r) => [
+  `${r} had`,
+  `${r} died of`,
+  `${r} died from`,
+  `${r} passed away from`,
+]);
+
 /** Words before a mention that place it in the past or in someone else. */
 const HISTORY_BEFORE = [
+  ...RELATIVE_HISTORY,
   'history of',
   'previous',
   'previously',
@@ -77,15 +107,6 @@ const HISTORY_BEFORE = [
   'longstanding',
   'long standing',
   'family history of',
-  'mother had',
-  'father had',
-  'mum had',
-  'mom had',
-  'dad had',
-  'brother had',
-  'sister had',
-  'grandmother had',
-  'grandfather had',
 ];
 /** Words after a mention that place it in the past or say it is the patient's usual state. */
 const HISTORY_AFTER = [
@@ -102,6 +123,9 @@ const HISTORY_AFTER = [
   'as usual',
   'for years',
   'since childhood',
+  'free for',
+  'free since',
+  'in remission',
 ];
 /** A negation word followed by one of these is not a denial ("won't stop vomiting"). */
 const PSEUDO_NEGATION =
@@ -122,7 +146,10 @@ function compile(phrase: string): CompiledPhrase {
         ? { gap: true as const }
         : {
             gap: false as const,
-            alts: tok.split('|').map((a) => ({ word: a.replace(/\*$/, ''), prefix: a.endsWith('*') })),
+            alts: tok.split('|').map((a): Alt => {
+              if (/^#\d+$/.test(a)) return { word: a, prefix: false, min: Number(a.slice(1)) };
+              return { word: a.replace(/\*$/, ''), prefix: a.endsWith('*') };
+            }),
           },
     );
   return { slots };
@@ -141,7 +168,8 @@ export function withinOneEdit(a: string, b: string): boolean {
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-function wordMatches(token: string, alt: { word: string; prefix: boolean }): boolean {
+function wordMatches(token: string, alt: Alt): boolean {
+  if (alt.min !== undefined) return /^\d{1,4}$/.test(token) && Number(token) >= alt.min;
   if (alt.prefix) return token.startsWith(alt.word);
   if (token === alt.word) return true;
   return alt.word.length >= FUZZY_MIN && token.length >= FUZZY_MIN - 1 && withinOneEdit(token, alt.word);

@@ -122,6 +122,8 @@ export const ACUTE_CONCEPT_PHRASES = {
     'poison*',
     'swallowed|drank|ingested|drunk .. bleach|antifreeze|chemical*|pills|tablets|weedkiller|paraquat',
     'took|taken|swallowed .. whole|entire .. bottle|pack|packet|strip|box|blister',
+    // A count of tablets taken at once ("took 20 tylenol"): ten or more of any pill, or of a named painkiller.
+    'took|taken|swallowed|ingested|ate #10 .. pills|tablets|tabs|caps|capsules|tylenol|paracetamol|acetaminophen|panadol|ibuprofen|advil|nurofen|aspirin',
     'took|taken|swallowed|ate .. mum|mother|dad|father|parent|parents|gran|nan|grandma|grandad .. tablets|pills|medicine|medicines|medication',
   ],
   'button-battery': [

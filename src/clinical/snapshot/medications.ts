@@ -27,6 +27,23 @@ function medicationConcept(
   return r.medicationReference?.display ? { text: r.medicationReference.display } : undefined;
 }
 
+/** What a medicine is, from its concept: RxNorm codes, a display name, ingredients and classes (one reading for every medication fact). */
+function medicineIdentity(cc: ReturnType<typeof medicationConcept>) {
+  const rxnorm: string[] = [];
+  const allCodes: string[] = [];
+  const texts: string[] = [];
+  for (const c of cc?.coding ?? []) {
+    if (c.code) {
+      allCodes.push(c.code);
+      if (c.system === SYSTEM.rxnorm) rxnorm.push(c.code);
+    }
+    if (c.display) texts.push(c.display);
+  }
+  if (cc?.text) texts.push(cc.text);
+  const { ingredients, classes } = classifyDrug(rxnorm.length > 0 ? rxnorm : allCodes, texts);
+  return { rxnorm, display: textOf(cc) || 'unnamed medication', ingredients, classes };
+}
+
 export function medicationFact(
   r: MedicationRequest | MedicationStatement,
   lookup: MedicationLookup,
@@ -40,20 +57,7 @@ export function medicationFact(
     if (!ok) return undefined;
     if (r.resourceType === 'MedicationRequest' && r.doNotPerform) return undefined;
   }
-  const cc = medicationConcept(r, lookup);
-  const rxnorm: string[] = [];
-  const allCodes: string[] = [];
-  const texts: string[] = [];
-  for (const c of cc?.coding ?? []) {
-    if (c.code) {
-      allCodes.push(c.code);
-      if (c.system === SYSTEM.rxnorm) rxnorm.push(c.code);
-    }
-    if (c.display) texts.push(c.display);
-  }
-  if (cc?.text) texts.push(cc.text);
-  const display = textOf(cc) || 'unnamed medication';
-  const { ingredients, classes } = classifyDrug(rxnorm.length > 0 ? rxnorm : allCodes, texts);
+  const { rxnorm, display, ingredients, classes } = medicineIdentity(medicationConcept(r, lookup));
   const since =
     r.resourceType === 'MedicationRequest'
       ? r.authoredOn
@@ -124,11 +128,7 @@ export function recentMedicationFact(
       : (r.effectiveDateTime ?? r.effectivePeriod?.end ?? r.effectivePeriod?.start);
   const t = timeOf(when);
   if (Number.isNaN(t) || t > atMs || atMs - t > RECENT_MEDICATION_MS) return undefined;
-  const cc = medicationConcept(r, lookup);
-  const rxnorm = (cc?.coding ?? []).filter((c) => c.system === SYSTEM.rxnorm && c.code).map((c) => c.code!);
-  const texts = [...(cc?.coding ?? []).map((c) => c.display ?? ''), cc?.text ?? ''].filter(Boolean);
-  const { ingredients, classes } = classifyDrug(rxnorm, texts);
-  const display = textOf(cc) || 'unnamed medication';
+  const { rxnorm, display, ingredients, classes } = medicineIdentity(medicationConcept(r, lookup));
   return {
     source,
     rxnorm,

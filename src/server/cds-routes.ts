@@ -95,27 +95,45 @@ async function recordPreconditionFailure(
   body: { hookInstance: string; context: { userId: string; patientId: string } },
   err: PrefetchUnavailableError,
 ): Promise<void> {
-  await runtime.audit.append({
-    time: runtime.clock.now().toISOString(),
-    channel: 'cds-hooks',
-    service: service.descriptor.id,
-    hook: service.descriptor.hook,
-    hookInstance: body.hookInstance,
-    user: body.context.userId,
-    client: request.cdsCaller,
-    patient: `Patient/${body.context.patientId}`,
-    resources: [],
-    snapshotHash: '',
-    scores: null,
-    findings: [],
-    retrieval: { corpusVersion: runtime.guidelines.corpusVersion, chunkIds: [] },
-    cards: [],
-    cardIds: [],
-    silent: false,
-    fallback: false,
-    timings: {},
-    errors: [`412: ${err.message}`],
-  });
+  await appendCounted(runtime, () =>
+    runtime.audit.append({
+      time: runtime.clock.now().toISOString(),
+      channel: 'cds-hooks',
+      service: service.descriptor.id,
+      hook: service.descriptor.hook,
+      hookInstance: body.hookInstance,
+      user: body.context.userId,
+      client: request.cdsCaller,
+      patient: `Patient/${body.context.patientId}`,
+      resources: [],
+      snapshotHash: '',
+      scores: null,
+      findings: [],
+      retrieval: { corpusVersion: runtime.guidelines.corpusVersion, chunkIds: [] },
+      cards: [],
+      cardIds: [],
+      silent: false,
+      fallback: false,
+      timings: {},
+      errors: [`412: ${err.message}`],
+    }),
+  );
+}
+
+/**
+ * An audit write made by a route (a 412's record, a feedback batch): timed and counted like the
+ * pipeline's own appends, and reported to readiness, so a store that stops writing turns /readyz red
+ * whichever path found it.
+ */
+async function appendCounted<T>(runtime: Runtime, append: () => Promise<T>): Promise<T> {
+  try {
+    const out = await runtime.metrics.timeAuditAppend(append);
+    runtime.health.auditWrite(true);
+    return out;
+  } catch (err) {
+    runtime.health.auditWrite(false);
+    throw err;
+  }
 }
 
 export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts) => {
@@ -301,7 +319,7 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
       }
       try {
         // One transaction: a batch is stored whole or not at all, so a retry never duplicates.
-        await runtime.metrics.timeAuditAppend(() =>
+        await appendCounted(runtime, () =>
           runtime.audit.appendFeedbackBatch(
             parsed.data.feedback.map((f) => ({
               channel: 'cds-hooks' as const,
@@ -315,10 +333,8 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
             })),
           ),
         );
-        runtime.health.auditWrite(true);
       } catch (err) {
         request.log.error({ err }, 'feedback could not be stored');
-        runtime.health.auditWrite(false);
         return sendOutcome(
           reply,
           503,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openAuditStore } from '../../src/audit/open-audit-store.ts';
-import { hookRequest } from '../fixtures/cds/patient.ts';
+import { fullPrefetch, hookRequest } from '../fixtures/cds/patient.ts';
 import { buildTestApp } from '../helpers/app.ts';
 
 const SERVICE = '/cds-services/citecare-patient-view';
@@ -46,6 +46,28 @@ describe('no card leaves without its audit record', () => {
         payload: hookRequest('patient-view'),
       });
       assert.equal((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a 412 whose audit record cannot be written turns /readyz red too', async () => {
+    const audit = await openAuditStore('sqlite::memory:');
+    const t = await buildTestApp({}, { audit });
+    try {
+      audit.append = async () => {
+        throw new Error('disk full');
+      };
+      const res = await t.app.inject({
+        method: 'POST',
+        url: SERVICE,
+        headers: { authorization: `Bearer ${await t.token(SERVICE)}` },
+        payload: hookRequest('patient-view', { ...fullPrefetch(), patient: null }),
+      });
+      assert.equal(res.statusCode, 412);
+      const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
+      assert.equal(ready.statusCode, 503);
+      assert.equal(ready.json().checks.audit, 'failing');
     } finally {
       await t.close();
     }

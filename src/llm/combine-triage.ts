@@ -113,7 +113,7 @@ export function combineWithAdvice(
     advice.rationale.flatMap((s) => s.evidence),
     {
       vitalsKnown: hasCurrentVitalSigns(snapshot),
-      reasonVerified: advice.rationale.length > 0 && (advice.rationaleDropped ?? 0) === 0,
+      reasonVerified: advice.rationale.length > 0 && advice.rationaleDropped === 0,
     },
   );
 }

@@ -11,6 +11,8 @@ import {
   verifySummaryDraft,
   verifyTriageDraft,
 } from '../../src/llm/verify.ts';
+import { combineWithAdvice } from '../../src/llm/combine-triage.ts';
+import type { TriageAdvice } from '../../src/llm/types.ts';
 import { FLOOR_TRIAGE, PASSAGES, snapshotFixture } from '../helpers/llm-fixtures.ts';
 
 const FACTS: Record<string, string[]> = {
@@ -197,6 +199,28 @@ describe('combineTriage', () => {
     assert.equal(hasCurrentVitalSigns({ ...s, vitals: { weight: { latest: m, history: [] } } }), false);
     const { spo2: _spo2, ...noSpo2 } = s.vitals;
     assert.equal(hasCurrentVitalSigns({ ...s, vitals: noSpo2 }), false);
+  });
+
+  it('an answer that does not say how many rationale statements were dropped counts as unverified', () => {
+    const open: TriageResult = {
+      level: 3,
+      floorLevel: null,
+      reasons: ['default'],
+      evidence: [],
+      basis: 'default',
+      lowRisk: { eligible: true, blockers: [] },
+    };
+    const s = snapshotFixture();
+    const advice: TriageAdvice = {
+      suggestedLevel: 5,
+      expectedResources: [],
+      redFlags: [],
+      rationale: [{ text: 'Stable observations.', evidence: [], citations: [] }],
+    };
+    // e.g. a cached answer written by an older build: it must not open ESI 4 or 5.
+    assert.equal(combineWithAdvice(open, s, advice).level, 3);
+    assert.equal(combineWithAdvice(open, s, { ...advice, rationaleDropped: 1 }).level, 3);
+    assert.equal(combineWithAdvice(open, s, { ...advice, rationaleDropped: 0 }).level, 5);
   });
 
   it('keeps level 3 when the low-risk gate is closed or the rationale lost statements, and names why', () => {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TriageResult } from '../../src/clinical/types.ts';
 import type { Passage } from '../../src/guidelines/types.ts';
+import { combineWithAdvice } from '../../src/llm/combine-triage.ts';
+import type { TriageAdvice } from '../../src/llm/types.ts';
 import {
   combineTriage,
   countDropped,
@@ -11,8 +13,6 @@ import {
   verifySummaryDraft,
   verifyTriageDraft,
 } from '../../src/llm/verify.ts';
-import { combineWithAdvice } from '../../src/llm/combine-triage.ts';
-import type { TriageAdvice } from '../../src/llm/types.ts';
 import { FLOOR_TRIAGE, PASSAGES, snapshotFixture } from '../helpers/llm-fixtures.ts';
 
 const FACTS: Record<string, string[]> = {

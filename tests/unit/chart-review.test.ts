@@ -110,3 +110,13 @@ describe('drug table', () => {
     assert.throws(() => parseDrugTable({ version: '1' }), DrugTableError);
   });
 });
+
+describe('dose text', () => {
+  it('prints milligrams without a trailing point and with at most three decimals', async () => {
+    const { mgText } = await import('../../src/clinical/medication-review/review-meds.ts');
+    assert.equal(mgText(20), '20 mg');
+    assert.equal(mgText(2.5), '2.5 mg');
+    assert.equal(mgText(2.0001), '2 mg');
+    assert.equal(mgText(0.125), '0.125 mg');
+  });
+});

@@ -1,6 +1,7 @@
 // Medications as the review sees them: the table's ingredients and classes (matched by RxNorm ingredient
 // code, ingredient key and names in the display), the strength from the RxNorm display ("Simvastatin 20 MG
 // Oral Tablet") and the daily dose when the order states how much and how often.
+import { fmt } from '../format.ts';
 import type { MedicationFact } from '../types.ts';
 import type { DrugTable, Matcher } from './drug-table.ts';
 
@@ -108,5 +109,5 @@ export function medFingerprint(m: ReviewMed): string {
 }
 
 export function mgText(n: number): string {
-  return `${Number.isInteger(n) ? n : n.toFixed(2).replace(/0+$/, '')} mg`;
+  return `${fmt(n, 3)} mg`;
 }

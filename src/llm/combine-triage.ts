@@ -20,7 +20,6 @@ export interface CombineTriageOptions {
 }
 
 /** The lowest acuity (highest number) CiteCare shows when the low-risk gate is closed. */
-export const NO_VITALS_LEVEL = 3;
 export const GATED_LEVEL = 3;
 
 /** Why a level below 3 may not be taken; empty when it may. A triage without a gate result is closed. */

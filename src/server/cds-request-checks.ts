@@ -22,7 +22,7 @@ interface CheckedRequest {
  * below it on a segment boundary (`/r4` admits `/r4/x`, never `/r4-admin`). Credentials in the URL
  * are refused outright.
  */
-export function isAllowedFhirServer(fhirServer: string, allowed: readonly string[]): boolean {
+function isAllowedFhirServer(fhirServer: string, allowed: readonly string[]): boolean {
   let url: URL;
   try {
     url = new URL(fhirServer);

@@ -41,7 +41,7 @@ function sendOutcome(reply: FastifyReply, status: number, outcome: object) {
 }
 
 /** What a 412 says: which server and how it failed stay in the log and the audit record. */
-export const PRECONDITION_FAILED_TEXT = 'Required data could not be obtained from the FHIR server.';
+const PRECONDITION_FAILED_TEXT = 'Required data could not be obtained from the FHIR server.';
 
 /** The same caller: issuer and tenant (absent on both sides when CDS_AUTH=disabled). */
 function sameCaller(

@@ -53,7 +53,7 @@ export const ABOUT_PAGE_HEADERS = csp({
   frameAncestors: ["'none'"],
 });
 
-export function helmetOptions(config: Pick<Config, 'PUBLIC_BASE_URL'>): FastifyHelmetOptions {
+function helmetOptions(config: Pick<Config, 'PUBLIC_BASE_URL'>): FastifyHelmetOptions {
   const https = config.PUBLIC_BASE_URL.startsWith('https:');
   return {
     global: true,

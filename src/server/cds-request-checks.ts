@@ -2,6 +2,7 @@
 // every piece of data is about the patient in context.
 import type { Resource } from '@medplum/fhirtypes';
 import type { Config } from '../config.ts';
+import { patientOf } from '../fhir/prefetch.ts';
 import { malformedField } from '../fhir/resource-shape.ts';
 
 export interface RequestProblem {
@@ -44,11 +45,6 @@ function isAllowedFhirServer(fhirServer: string, allowed: readonly string[]): bo
   });
 }
 
-function subjectOf(r: Resource): string | undefined {
-  const x = r as { subject?: { reference?: string }; patient?: { reference?: string } };
-  return x.subject?.reference ?? x.patient?.reference;
-}
-
 export function requestProblem(
   body: CheckedRequest,
   config: Pick<Config, 'NODE_ENV' | 'FHIR_SERVERS_ALLOWED'>,
@@ -86,8 +82,8 @@ export function requestProblem(
       }
     }
     for (const order of orders.draftOrders) {
-      const subject = subjectOf(order);
-      if (subject && subject !== patientRef && !subject.endsWith(`/${patientRef}`)) {
+      const subject = patientOf(order);
+      if (subject && subject !== patientRef) {
         return {
           message: `draft order ${order.resourceType}/${order.id ?? '?'} is for another patient`,
           field: 'context.draftOrders',

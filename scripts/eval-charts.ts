@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import type { Bundle } from '@medplum/fhirtypes';
 import { openAuditStore } from '../src/audit/open-audit-store.ts';
 import { testConfig } from '../src/config.ts';
-import { type ChartResult, evaluateChart } from '../src/demo/chart-eval.ts';
-import { patternHits, renderChartReport } from '../src/demo/chart-eval-report.ts';
+import { type ChartResult, evaluateChart } from '../src/evaluation/chart-eval.ts';
+import { patternHits, renderChartReport } from '../src/evaluation/chart-eval-report.ts';
 import { createRuntime } from '../src/server/runtime.ts';
 import { SHARED_FHIR_DIR } from '../tests/helpers/shared-data.ts';
 

@@ -10,13 +10,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '../src/config.ts';
-import { confusionSvg } from '../src/demo/confusion-svg.ts';
-import { checkTargets, formatRate } from '../src/demo/eval-metrics.ts';
-import { confusionFile, renderEvalMarkdown } from '../src/demo/eval-report.ts';
-import { type EvalMode, type EvalReport, runLabel } from '../src/demo/eval-report-schema.ts';
-import { type EvalRun, runEvaluation } from '../src/demo/eval-runner.ts';
-import { startScriptedModel } from '../src/demo/eval-scripted-model.ts';
-import { HOLDOUT_DIR, loadVignetteSets, VIGNETTE_SETS, VIGNETTES_DIR } from '../src/demo/vignettes.ts';
+import { confusionSvg } from '../src/evaluation/confusion-svg.ts';
+import { checkTargets, formatRate } from '../src/evaluation/metrics.ts';
+import { confusionFile, renderEvalMarkdown } from '../src/evaluation/report.ts';
+import { type EvalMode, type EvalReport, runLabel } from '../src/evaluation/report-schema.ts';
+import { type EvalRun, runEvaluation } from '../src/evaluation/runner.ts';
+import { startScriptedModel } from '../src/evaluation/scripted-model.ts';
+import { HOLDOUT_DIR, loadVignetteSets, VIGNETTE_SETS, VIGNETTES_DIR } from '../src/evaluation/vignettes.ts';
 import { createRuntime } from '../src/server/runtime.ts';
 
 const { values } = parseArgs({

@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HOLDOUT_DIR, VIGNETTES_DIR } from '../../src/demo/vignettes.ts';
+import { HOLDOUT_DIR, VIGNETTES_DIR } from '../../src/evaluation/vignettes.ts';
 import { type BuildOptions, buildVignette, type VignetteSpec } from './builder.ts';
 import { HOLDOUT_SPECS } from './specs/holdout.ts';
 import { MAIN_SPECS } from './specs/main.ts';

@@ -1,6 +1,6 @@
 // Vignette builder: a compact, hand-written case (complaint, demographics, vitals as charted, history,
 // notes, the reference answer) → a full fictional FHIR R4 Bundle in the evaluation format that
-// src/demo/vignettes.ts loads. The reference ESI level and the NEWS2 / qSOFA totals are written by hand
+// src/evaluation/vignettes.ts loads. The reference ESI level and the NEWS2 / qSOFA totals are written by hand
 // in the spec; the builder recomputes NEWS2 and qSOFA from the published tables (clinical-sources §1.1,
 // §1.2), independently of the product's code, and refuses a case whose hand-written totals disagree.
 import type { BundleEntry, Observation, Resource } from '@medplum/fhirtypes';

@@ -1,6 +1,6 @@
 // Renders an about page as plain, self-contained HTML (no scripts, no external assets).
-import { formatRate, type Rate } from '../demo/eval-metrics.ts';
-import { type EvalSummary, runLabel } from '../demo/eval-report-schema.ts';
+import { formatRate, type Rate } from '../evaluation/metrics.ts';
+import { type EvalSummary, runLabel } from '../evaluation/report-schema.ts';
 import type { AboutPage, AboutServiceInfo } from './about-page.ts';
 
 const ESCAPES: Record<string, string> = {

@@ -1,7 +1,7 @@
 // Reads the latest evaluation report at request time: a new `npm run eval` shows up on the about
 // pages without a restart, and a missing or malformed report is said plainly rather than hidden.
 import { readFile } from 'node:fs/promises';
-import { type EvalReport, evalReportSchema } from '../demo/eval-report-schema.ts';
+import { type EvalReport, evalReportSchema } from '../evaluation/report-schema.ts';
 
 export type EvalFigures = { available: true; report: EvalReport } | { available: false; reason: string };
 

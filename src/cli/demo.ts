@@ -5,7 +5,10 @@
 
 import { parseArgs } from 'node:util';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { cardsResponseSchema, formatCard } from '../demo/card-text.ts';
+import { DEMO_PATIENTS } from '../demo-fhir/demo-patients.ts';
+import { fillPrefetch } from '../fhir/patient-queries.ts';
+import { type DemoClient, loadOrCreateDemoClient } from '../server/demo-client.ts';
+import { cardsResponseSchema, formatCard } from './card-text.ts';
 import {
   callService,
   type DiscoveredService,
@@ -15,10 +18,7 @@ import {
   ServiceRefusedError,
   ServiceUnreachableError,
   type TokenSource,
-} from '../demo/cds-client.ts';
-import { DEMO_PATIENTS } from '../demo/demo-patients.ts';
-import { fillPrefetch } from '../fhir/patient-queries.ts';
-import { type DemoClient, loadOrCreateDemoClient } from '../server/demo-client.ts';
+} from './cds-client.ts';
 import { type CliIo, UsageError } from './io.ts';
 
 export interface DemoCliDeps {

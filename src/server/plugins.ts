@@ -6,7 +6,7 @@ import { smartAppPlugin } from '../../smart-app/plugin.ts';
 import { aboutPlugin } from '../about/about-plugin.ts';
 import { createAuditorVerifier } from '../auth/auditor-auth.ts';
 import type { Config } from '../config.ts';
-import { demoFhirPlugin } from '../demo/fhir-server.ts';
+import { demoFhirPlugin } from '../demo-fhir/fhir-server.ts';
 import { auditRoutes } from './audit-routes.ts';
 import type { Runtime } from './runtime.ts';
 

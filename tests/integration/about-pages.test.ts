@@ -8,7 +8,7 @@ import { CDS_SERVICES } from '../../cds-hooks/index.ts';
 import type { AboutPage } from '../../src/about/about-page.ts';
 import { aboutPlugin } from '../../src/about/about-plugin.ts';
 import { testConfig } from '../../src/config.ts';
-import type { EvalReport, EvalSummary } from '../../src/demo/eval-report-schema.ts';
+import type { EvalReport, EvalSummary } from '../../src/evaluation/report-schema.ts';
 
 const rate = (count: number, of: number) => ({ count, of, rate: count / of });
 const agreement = (count: number, of: number) => ({ ...rate(count, of), disagreements: [] });

@@ -5,8 +5,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Bundle } from '@medplum/fhirtypes';
-import { type ChartResult, evaluateChart } from '../../src/demo/chart-eval.ts';
-import { patternHits } from '../../src/demo/chart-eval-report.ts';
+import { type ChartResult, evaluateChart } from '../../src/evaluation/chart-eval.ts';
+import { patternHits } from '../../src/evaluation/chart-eval-report.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { SYNTHEA_DIR } from '../helpers/shared-data.ts';
 

@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Bundle, CapabilityStatement, Observation, Patient } from '@medplum/fhirtypes';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fixedClock } from '../../src/clinical/clock.ts';
-import { DEMO_PATIENTS } from '../../src/demo/demo-patients.ts';
-import { demoFhirPlugin } from '../../src/demo/fhir-server.ts';
+import { DEMO_PATIENTS } from '../../src/demo-fhir/demo-patients.ts';
+import { demoFhirPlugin } from '../../src/demo-fhir/fhir-server.ts';
 
 const NOW = '2026-06-15T08:00:00.000Z';
 const FHIR = 'application/fhir+json';

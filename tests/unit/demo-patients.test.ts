@@ -4,8 +4,8 @@ import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
 import { assess } from '../../src/clinical/assess.ts';
 import { buildSnapshot } from '../../src/clinical/snapshot.ts';
 import type { Assessment } from '../../src/clinical/types.ts';
-import { shiftBundleDates } from '../../src/demo/date-shift.ts';
-import { DEMO_PATIENTS, readDemoBundle } from '../../src/demo/demo-patients.ts';
+import { shiftBundleDates } from '../../src/demo-fhir/date-shift.ts';
+import { DEMO_PATIENTS, readDemoBundle } from '../../src/demo-fhir/demo-patients.ts';
 
 const NOW = new Date('2027-02-10T09:30:00Z');
 

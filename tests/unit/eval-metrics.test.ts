@@ -11,7 +11,7 @@ import {
   type TriageCase,
   triageMetrics,
   warningCoverage,
-} from '../../src/demo/eval-metrics.ts';
+} from '../../src/evaluation/metrics.ts';
 
 // Eight hand-checked cases: see the comments for what each one contributes.
 const CASES: TriageCase[] = [

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Assessment } from '../../src/clinical/types.ts';
-import { confusionSvg } from '../../src/demo/confusion-svg.ts';
-import { renderEvalMarkdown } from '../../src/demo/eval-report.ts';
-import { evalSummarySchema } from '../../src/demo/eval-report-schema.ts';
-import { runEvaluation } from '../../src/demo/eval-runner.ts';
-import { patientIdentifiers, scanForPhi } from '../../src/demo/phi-scan.ts';
-import { loadVignetteSets, loadVignettes } from '../../src/demo/vignettes.ts';
+import { confusionSvg } from '../../src/evaluation/confusion-svg.ts';
+import { patientIdentifiers, scanForPhi } from '../../src/evaluation/phi-scan.ts';
+import { renderEvalMarkdown } from '../../src/evaluation/report.ts';
+import { evalSummarySchema } from '../../src/evaluation/report-schema.ts';
+import { runEvaluation } from '../../src/evaluation/runner.ts';
+import { loadVignetteSets, loadVignettes } from '../../src/evaluation/vignettes.ts';
 import type { PipelineInput, PipelineResult, RunPipeline } from '../../src/pipeline/types.ts';
 
 const PASSAGE = 'Escalate when the aggregate score is 7 or more.';

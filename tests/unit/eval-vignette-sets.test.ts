@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { renderVignette, SETS } from '../../scripts/vignettes/build.ts';
 import { news2Of, qsofaOf, type VignetteSpec } from '../../scripts/vignettes/builder.ts';
-import { HOLDOUT_DIR, loadVignetteSets, type Vignette, vignetteSchema } from '../../src/demo/vignettes.ts';
+import {
+  HOLDOUT_DIR,
+  loadVignetteSets,
+  type Vignette,
+  vignetteSchema,
+} from '../../src/evaluation/vignettes.ts';
 
 /** Every row of clinical-sources §1.5.1, by the tag prefixes that mark a vignette for it. */
 const B_ROWS: Record<string, string[]> = {

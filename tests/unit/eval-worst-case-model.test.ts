@@ -9,8 +9,8 @@ import {
   type ScriptedModel,
   startScriptedModel,
   worstCaseTriage,
-} from '../../src/demo/eval-scripted-model.ts';
-import { loadVignetteSets, type Vignette } from '../../src/demo/vignettes.ts';
+} from '../../src/evaluation/scripted-model.ts';
+import { loadVignetteSets, type Vignette } from '../../src/evaluation/vignettes.ts';
 import { createRuntime, type Runtime } from '../../src/server/runtime.ts';
 
 describe('injected instructions', () => {

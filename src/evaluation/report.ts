@@ -1,9 +1,9 @@
 // The evaluation report in Markdown: whether the targets are met, the headline figures of every run
 // (set × mode) side by side, then per run the cases that drove the numbers, so a reviewer can see
 // which vignette moved each figure.
-import { formatRate, type Rate, TARGETS, type TargetCheck } from './eval-metrics.ts';
-import { runLabel } from './eval-report-schema.ts';
-import type { EvalRun } from './eval-runner.ts';
+import { formatRate, type Rate, TARGETS, type TargetCheck } from './metrics.ts';
+import { runLabel } from './report-schema.ts';
+import type { EvalRun } from './runner.ts';
 
 const cell = (s: string | number | null | undefined) => String(s ?? '—').replace(/\|/g, '\\|');
 const ids = (list: readonly string[]) => (list.length ? list.map((c) => `\`${c}\``).join(', ') : 'none');

@@ -12,9 +12,9 @@ import {
   scoreAgreement,
   triageMetrics,
   warningCoverage,
-} from './eval-metrics.ts';
-import type { EvalMode, EvalSummary } from './eval-report-schema.ts';
+} from './metrics.ts';
 import { type PhiFinding, patientIdentifiers, scanForPhi } from './phi-scan.ts';
+import type { EvalMode, EvalSummary } from './report-schema.ts';
 import type { Vignette } from './vignettes.ts';
 
 export interface CaseResult {

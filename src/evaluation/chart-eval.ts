@@ -6,9 +6,9 @@ import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { ChartReviewAudit } from '../audit/chart-review-snoozes.ts';
 import { FINDING_EXTENSION } from '../cards/build-cards.ts';
 import type { Finding, ReviewItem } from '../clinical/types.ts';
+import { shiftChartToNow } from '../demo-fhir/chart-dates.ts';
 import { resourcesFromBundle } from '../fhir/bundle-file.ts';
 import type { RunPipeline } from '../pipeline/types.ts';
-import { shiftChartToNow } from './chart-dates.ts';
 
 export interface ChartLine
   extends Pick<ReviewItem, 'key' | 'group' | 'rule' | 'severity' | 'text' | 'evidenceText'> {

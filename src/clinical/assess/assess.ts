@@ -1,20 +1,20 @@
 // assess: snapshot → scores, triage floor and findings. Pure and deterministic: no I/O, no clock, no model.
 
-import { chartReview } from './medication-review/chart-review.ts';
-import type { DrugTable } from './medication-review/drug-table.ts';
-import type { ReviewScope } from './medication-review/review.ts';
-import { type RuleContext, renalFunction } from './rules/context.ts';
-import { RULES } from './rules/index.ts';
-import { cha2ds2Vasc } from './scores/cha2ds2-vasc.ts';
-import { dangerZone } from './scores/danger-zone.ts';
-import { egfr } from './scores/egfr.ts';
-import { explainUnusable } from './scores/inputs.ts';
-import { news2 } from './scores/news2.ts';
-import { qsofa } from './scores/qsofa.ts';
-import { shockIndex } from './scores/shock-index.ts';
-import { sirs } from './scores/sirs.ts';
-import { triageFloor } from './triage-floor.ts';
-import type { Assessment, ClinicalSnapshot, Finding, LabKind, Score, Severity, VitalKind } from './types.ts';
+import type { DrugTable } from '../medication-review/drug-table.ts';
+import type { ReviewScope } from '../medication-review/review.ts';
+import { type RuleContext, renalFunction } from '../rules/context.ts';
+import { RULES } from '../rules/index.ts';
+import { cha2ds2Vasc } from '../scores/cha2ds2-vasc.ts';
+import { dangerZone } from '../scores/danger-zone.ts';
+import { egfr } from '../scores/egfr.ts';
+import { explainUnusable } from '../scores/inputs.ts';
+import { news2 } from '../scores/news2.ts';
+import { qsofa } from '../scores/qsofa.ts';
+import { shockIndex } from '../scores/shock-index.ts';
+import { sirs } from '../scores/sirs.ts';
+import { triageFloor } from '../triage/floor.ts';
+import type { Assessment, ClinicalSnapshot, Finding, LabKind, Score, Severity, VitalKind } from '../types.ts';
+import { chartReview } from './chart-review.ts';
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 

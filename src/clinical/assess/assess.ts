@@ -13,10 +13,16 @@ import { qsofa } from '../scores/qsofa.ts';
 import { shockIndex } from '../scores/shock-index.ts';
 import { sirs } from '../scores/sirs.ts';
 import { triageFloor } from '../triage/floor.ts';
-import type { Assessment, ClinicalSnapshot, Finding, LabKind, Score, Severity, VitalKind } from '../types.ts';
+import {
+  type Assessment,
+  bySeverity,
+  type ClinicalSnapshot,
+  type Finding,
+  type LabKind,
+  type Score,
+  type VitalKind,
+} from '../types.ts';
 import { chartReview } from './chart-review.ts';
-
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
 /** The measured inputs of each score: an implausible newest reading of one is named in its reason. */
 const SCORE_INPUTS = {
@@ -59,7 +65,7 @@ export function assess(snapshot: ClinicalSnapshot, opts: AssessOptions = {}): As
   for (const rule of RULES) findings.push(...rule.run(ctx));
   if (opts.review) findings.push(...chartReview(ctx, opts.review.table, opts.review.scope, findings));
   // Stable order: severity first, then rule order (sort is stable in V8).
-  findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  findings.sort(bySeverity);
   return {
     at: snapshot.at,
     patient: { ageYears: snapshot.patient.ageYears, sex: snapshot.patient.sex },

@@ -1,15 +1,21 @@
-// Condition lookups by the code groups in codes.ts: a code match on any coding, else the display text.
-import { CONDITION_GROUPS, type ConditionGroup } from './codes.ts';
+// Condition lookups by the code groups in condition-groups.ts: a code match on any coding, else the display
+// text. Every rule that asks "does the patient have X" asks here.
+import { CONDITION_GROUPS, type ConditionGroup } from './condition-groups.ts';
 import type { ConditionFact } from './types.ts';
 
 const CODE_SETS: Record<ConditionGroup, ReadonlySet<string>> = Object.fromEntries(
   Object.entries(CONDITION_GROUPS).map(([k, g]) => [k, new Set<string>(g.codes)]),
 ) as unknown as Record<ConditionGroup, ReadonlySet<string>>;
 
-export function inGroup(c: ConditionFact, group: ConditionGroup): boolean {
+/**
+ * Whether a condition is in a group: one of its codes is, or its display (and, unless `codingDisplays` is
+ * false, the display of one of its codings) names it.
+ */
+export function inGroup(c: ConditionFact, group: ConditionGroup, { codingDisplays = true } = {}): boolean {
   const codes = CODE_SETS[group];
   for (const coding of c.codes) if (coding.code && codes.has(coding.code)) return true;
   if (CONDITION_GROUPS[group].text.test(c.display)) return true;
+  if (!codingDisplays) return false;
   for (const coding of c.codes)
     if (coding.display && CONDITION_GROUPS[group].text.test(coding.display)) return true;
   return false;
@@ -28,6 +34,14 @@ export function recordsHistory(c: ConditionFact): boolean {
 
 export function conditionsIn(conditions: readonly ConditionFact[], group: ConditionGroup): ConditionFact[] {
   return conditions.filter((c) => inGroup(c, group));
+}
+
+/** The conditions in a group that are going on: "history of …" entries are left out. */
+export function currentConditionsIn(
+  conditions: readonly ConditionFact[],
+  group: ConditionGroup,
+): ConditionFact[] {
+  return conditions.filter((c) => !recordsHistory(c) && inGroup(c, group));
 }
 
 export function hasConditionIn(conditions: readonly ConditionFact[], group: ConditionGroup): boolean {

@@ -2,7 +2,7 @@
 // anticoagulation recommended at ≥ 2 (men) / ≥ 3 (women); reasonable at 1 (men) / 2 (women).
 // Computed only when atrial fibrillation is a current condition: the thresholds mean nothing without it.
 
-import type { ConditionGroup } from '../codes.ts';
+import type { ConditionGroup } from '../condition-groups.ts';
 import { conditionsIn } from '../conditions-query.ts';
 import type { ClinicalSnapshot, ResourceRef, Score } from '../types.ts';
 

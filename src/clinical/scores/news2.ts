@@ -1,5 +1,5 @@
 // NEWS2 (RCP 2017; clinical-sources §1.1). Scale 2 for SpO2 is used only when hypercapnic respiratory
-// failure is recorded as a current condition (codes.ts CONDITION_GROUPS.hypercapnicFailure: ICD-10-CM
+// failure is recorded as a current condition (condition-groups.ts CONDITION_GROUPS.hypercapnicFailure: ICD-10-CM
 // J96.02/J96.12/J96.22, SNOMED 101301000119106, or a condition whose text says hypercapnic / type 2
 // respiratory failure). The scale is never inferred from COPD alone: most COPD patients use scale 1.
 //

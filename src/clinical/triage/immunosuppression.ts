@@ -2,8 +2,7 @@
 // patients on or recently after chemotherapy, transplant recipients and candidates, transplant drugs,
 // high-dose steroids, biologics). Medicines are recognised by ingredient key or by name in their text,
 // because orders carry clinical-drug codes that our ingredient table does not list.
-import { CONDITION_CODES } from '../codes.ts';
-import { recordsHistory } from '../conditions-query.ts';
+import { inGroup, recordsHistory } from '../conditions-query.ts';
 import type { ConditionFact, MedicationFact, ResourceRef } from '../types.ts';
 
 /** Cytotoxic and targeted anticancer drugs commonly given in cycles. */
@@ -105,16 +104,8 @@ export function immunosuppressantKind(m: MedicationFact): ImmunoKind | undefined
   return undefined;
 }
 
-const IMMUNO_CONDITION_TEXT =
-  /transplant|neutropeni|chemotherapy|immunodeficien|immunosuppress|immunocompromis|agranulocytosis/i;
-
 export function immunocompromisingCondition(c: ConditionFact): boolean {
-  if (recordsHistory(c)) return false;
-  const codes = new Set<string>(CONDITION_CODES.immunocompromise);
-  if (c.codes.some((x) => x.code && codes.has(x.code))) return true;
-  return (
-    IMMUNO_CONDITION_TEXT.test(c.display) || c.codes.some((x) => IMMUNO_CONDITION_TEXT.test(x.display ?? ''))
-  );
+  return !recordsHistory(c) && inGroup(c, 'immunocompromise');
 }
 
 export interface Immunocompromise {

@@ -1,8 +1,7 @@
 // Structured signals the triage rules read, worked out once per assessment from the snapshot: the
 // chief-complaint concepts, age band, pregnancy, immunocompromise, anticoagulants, dialysis, fever,
 // the pain score, chronic pain conditions and coded acute confusion.
-import { CONDITION_CODES } from '../codes.ts';
-import { recordsHistory } from '../conditions-query.ts';
+import { currentConditionsIn } from '../conditions-query.ts';
 import { hasClass } from '../rules/context.ts';
 import { vital } from '../scores/inputs.ts';
 import type { ClinicalSnapshot, ConditionFact, MedicationFact, ResourceRef } from '../types.ts';
@@ -42,21 +41,6 @@ export function ageBandOf(ageMonths: number | null): AgeBand | null {
   if (ageMonths < 18 * 12) return 'child';
   if (ageMonths < 65 * 12) return 'adult';
   return 'older-adult';
-}
-
-function matching(
-  conditions: readonly ConditionFact[],
-  codes: readonly string[],
-  text: RegExp,
-): ConditionFact[] {
-  const set = new Set(codes);
-  return conditions.filter(
-    (c) =>
-      !recordsHistory(c) &&
-      (c.codes.some((x) => x.code && set.has(x.code)) ||
-        text.test(c.display) ||
-        c.codes.some((x) => text.test(x.display ?? ''))),
-  );
 }
 
 const STATED_PAIN =
@@ -109,7 +93,7 @@ export function triageSignals(s: ClinicalSnapshot): TriageSignals {
     immuno.push({ what: `the complaint mentions ${complaint.get('recent-chemotherapy')}` });
   if (complaint.has('transplant'))
     immuno.push({ what: `the complaint mentions ${complaint.get('transplant')}` });
-  const dialysis = matching(s.conditions, CONDITION_CODES.dialysis, /dialysis|dialysed|dialyzed/i);
+  const dialysis = currentConditionsIn(s.conditions, 'dialysis');
   const temp = vital(s, 'temperature');
   const fever =
     temp && temp.value >= FEVER_C
@@ -135,16 +119,10 @@ export function triageSignals(s: ClinicalSnapshot): TriageSignals {
     ...(dialysis.length > 0 ? { dialysis: { evidence: dialysis.map((c) => c.source) } } : {}),
     ...(fever ? { fever } : {}),
     ...(pain ? { pain } : {}),
-    chronicPain: matching(
-      s.conditions,
-      CONDITION_CODES.chronicPain,
-      /chronic (\w+ )*pain|fibromyalgia|chronic (low )?back|chronic pelvic|chronic pancreatitis|migraine/i,
+    chronicPain: currentConditionsIn(s.conditions, 'chronicPain'),
+    sickleCell: currentConditionsIn(s.conditions, 'sickleCell'),
+    codedConfusion: currentConditionsIn(s.conditions, 'acuteConfusion').filter(
+      (c) => !c.onset || atMs - Date.parse(c.onset) <= CODED_CONFUSION_WINDOW_MS,
     ),
-    sickleCell: matching(s.conditions, CONDITION_CODES.sickleCell, /sickle/i),
-    codedConfusion: matching(
-      s.conditions,
-      CONDITION_CODES.acuteConfusion,
-      /acute confusion|delirium|acute confusional/i,
-    ).filter((c) => !c.onset || atMs - Date.parse(c.onset) <= CODED_CONFUSION_WINDOW_MS),
   };
 }

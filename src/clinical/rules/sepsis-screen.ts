@@ -5,7 +5,7 @@ import { conditionsIn } from '../conditions-query.ts';
 import { fmt } from '../format.ts';
 import { lab, vital } from '../scores/inputs.ts';
 import type { Topic } from '../topics.ts';
-import type { Finding, ResourceRef, Score } from '../types.ts';
+import type { Finding, Measurement, ResourceRef, Score } from '../types.ts';
 import { finding, hasClass, type RuleContext } from './context.ts';
 
 const INFECTION_WORDS =
@@ -22,7 +22,8 @@ function refs(score: Score): ResourceRef[] {
 /** An infection diagnosis older than this is history, not a current suspicion (Synthea leaves many open). */
 const RECENT_INFECTION_MS = 30 * 24 * 3_600_000;
 
-export function sepsisScreen(ctx: RuleContext): Finding[] {
+/** What makes infection suspected: a recent infection diagnosis, a current antibiotic or the complaint's words. */
+function infectionContext(ctx: RuleContext) {
   const s = ctx.snapshot;
   const atMs = Date.parse(s.at);
   const infections = conditionsIn(s.conditions, 'infection').filter(
@@ -34,9 +35,18 @@ export function sepsisScreen(ctx: RuleContext): Finding[] {
   const complaint =
     (s.chiefComplaint !== undefined && INFECTION_WORDS.test(s.chiefComplaint)) ||
     (reason !== undefined && INFECTION_WORDS.test(reason));
-  if (infections.length === 0 && antibiotics.length === 0 && !complaint) return [];
+  if (infections.length === 0 && antibiotics.length === 0 && !complaint) return undefined;
+  const label =
+    infections.length > 0
+      ? infections[0].display
+      : antibiotics.length > 0
+        ? 'current antibiotics'
+        : 'presenting complaint';
+  return { label, evidence: [...infections.map((c) => c.source), ...antibiotics.map((m) => m.source)] };
+}
 
-  const { qsofa, sirs, news2 } = ctx.scores;
+/** The positive screens (qSOFA ≥ 2, SIRS ≥ 2, NEWS2 ≥ 5), with their evidence and topics. */
+function positiveScreens({ qsofa, sirs, news2 }: RuleContext['scores']) {
   const q = atLeast(qsofa);
   const si = atLeast(sirs);
   // NEWS2 with a missing parameter is at least its partial sum (missing parameters only add points).
@@ -59,17 +69,43 @@ export function sepsisScreen(ctx: RuleContext): Finding[] {
     evidence.push(...refs(news2));
     topics.push('news2');
   }
-  if (triggers.length === 0) return [];
+  return { q, n2, triggers, evidence, topics };
+}
 
-  const context =
-    infections.length > 0
-      ? infections[0].display
-      : antibiotics.length > 0
-        ? 'current antibiotics'
-        : 'presenting complaint';
-  evidence.push(...infections.map((c) => c.source), ...antibiotics.map((m) => m.source));
-  const lactate = lab(s, 'lactate');
-  const sbp = vital(s, 'systolicBP');
+function detailText(
+  triggers: string[],
+  context: string,
+  news2: Score,
+  n2: number | null,
+  lactate?: Measurement,
+) {
+  const lactateLine = lactate
+    ? `Latest lactate is ${fmt(lactate.value)} mmol/L${lactate.value > 2 ? '; above 2 mmol/L it should be re-measured' : ''}.`
+    : 'No lactate in the last 72 hours: measuring one is suggested when sepsis is suspected.';
+  return [
+    `**Screen:** ${triggers.join(', ')}; infection context: ${context}.`,
+    ...(news2.total === null && n2 !== null && n2 >= 5
+      ? [
+          `NEWS2 is at least ${n2} (${(news2.missing ?? []).join(', ')} missing); the rest can only add points.`,
+        ]
+      : []),
+    '',
+    'A positive screen is a prompt for rapid assessment, not a diagnosis. If sepsis is likely, or shock is possible,',
+    'antimicrobials belong in the first hour after recognition; otherwise decide within about three hours.',
+    'Blood cultures are best drawn before the first antibiotic dose.',
+    '',
+    lactateLine,
+  ].join('\n');
+}
+
+export function sepsisScreen(ctx: RuleContext): Finding[] {
+  const infection = infectionContext(ctx);
+  if (!infection) return [];
+  const { q, n2, triggers, evidence, topics } = positiveScreens(ctx.scores);
+  if (triggers.length === 0) return [];
+  evidence.push(...infection.evidence);
+  const lactate = lab(ctx.snapshot, 'lactate');
+  const sbp = vital(ctx.snapshot, 'systolicBP');
   // Possible shock: the hour-1 bundle's hypotension or lactate ≥ 4 (§2.1). With a qSOFA ≥ 2 or NEWS2 ≥ 7
   // sepsis counts as likely. Either calls for antimicrobials within the hour; otherwise it is "possible
   // sepsis without shock", and the citation follows the same split.
@@ -81,28 +117,12 @@ export function sepsisScreen(ctx: RuleContext): Finding[] {
     ...(lactate ? [] : [suggest('order-lactate', { isRecommended: true })]),
     suggest('order-blood-cultures', { isRecommended: true }),
   ];
-  const lactateLine = lactate
-    ? `Latest lactate is ${fmt(lactate.value)} mmol/L${lactate.value > 2 ? '; above 2 mmol/L it should be re-measured' : ''}.`
-    : 'No lactate in the last 72 hours: measuring one is suggested when sepsis is suspected.';
   return [
     finding({
       id: 'sepsis-screen',
       severity: critical ? 'critical' : 'warning',
-      summary: `Positive sepsis screen: ${triggers.join(', ')} with suspected infection (${context}).`,
-      detail: [
-        `**Screen:** ${triggers.join(', ')}; infection context: ${context}.`,
-        ...(news2.total === null && n2 !== null && n2 >= 5
-          ? [
-              `NEWS2 is at least ${n2} (${(news2.missing ?? []).join(', ')} missing); the rest can only add points.`,
-            ]
-          : []),
-        '',
-        'A positive screen is a prompt for rapid assessment, not a diagnosis. If sepsis is likely, or shock is possible,',
-        'antimicrobials belong in the first hour after recognition; otherwise decide within about three hours.',
-        'Blood cultures are best drawn before the first antibiotic dose.',
-        '',
-        lactateLine,
-      ].join('\n'),
+      summary: `Positive sepsis screen: ${triggers.join(', ')} with suspected infection (${infection.label}).`,
+      detail: detailText(triggers, infection.label, ctx.scores.news2, n2, lactate),
       evidence,
       topics,
       query: critical

@@ -111,7 +111,11 @@ export function createMemoryGateway(resources: readonly Resource[]): MemoryFhirG
       const params = Object.fromEntries(new URLSearchParams(condition));
       const existing = await gateway.search(resource.resourceType, params);
       if (existing.length > 1) {
-        const outcome = operationOutcome('error', 'duplicate', 'Multiple resources found matching condition');
+        const outcome = operationOutcome(
+          'error',
+          'multiple-matches',
+          'Multiple resources found matching condition',
+        );
         throw new FhirGatewayError(`create ${resource.resourceType}: HTTP 412`, 'http', 412, outcome);
       }
       if (existing.length === 1) return { id: existing[0].id, resource: existing[0] as T };

@@ -2,6 +2,7 @@
 // evidence token, free text redacted and fenced as untrusted data. If the result is over the
 // token budget it is rendered again with less detail (fewer history points, shorter notes and
 // passages) rather than cut mid-way.
+import { isCurrentCondition, isCurrentMedication } from '../clinical/status.ts';
 import type { Assessment, ClinicalSnapshot } from '../clinical/types.ts';
 import type { Passage } from '../guidelines/types.ts';
 import { EvidenceTokens } from './evidence-tokens.ts';
@@ -112,9 +113,6 @@ const DETAIL_LEVELS: readonly Detail[] = [
   },
 ];
 
-const ACTIVE_CONDITION = new Set(['active', 'recurrence', 'relapse', '']);
-const ACTIVE_MEDICATION = new Set(['active', 'on-hold', 'draft', 'intended', 'unknown', '']);
-
 export function renderAdviceInput(input: RenderInput, options: RenderOptions = {}): RenderedInput {
   const maxTokens = options.maxTokens ?? 2000;
   const count = options.countTokens ?? countTokens;
@@ -166,11 +164,7 @@ function renderAt(input: RenderInput, d: Detail, level: number, count: (t: strin
   const labs = seriesLines(s.labs, labLabels(s.labs), d, ev, ago);
   if (labs.length) out.push('LABS:', ...labs.map(fact));
 
-  const conditions = s.conditions.filter(
-    (c) =>
-      ACTIVE_CONDITION.has(c.clinicalStatus) &&
-      !['refuted', 'entered-in-error'].includes(c.verificationStatus),
-  );
+  const conditions = s.conditions.filter(isCurrentCondition);
   if (conditions.length) {
     out.push('ACTIVE CONDITIONS:');
     for (const c of newestFirst(conditions, (c) => c.onset).slice(0, d.conditions)) {
@@ -183,7 +177,7 @@ function renderAt(input: RenderInput, d: Detail, level: number, count: (t: strin
     more(out, conditions.length - d.conditions, 'conditions');
   }
 
-  const meds = s.medications.filter((m) => m.draft || ACTIVE_MEDICATION.has(m.status));
+  const meds = s.medications.filter(isCurrentMedication);
   if (meds.length) {
     out.push('MEDICATIONS:');
     const ordered = [...meds.filter((m) => m.draft), ...meds.filter((m) => !m.draft)];

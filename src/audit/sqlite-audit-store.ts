@@ -124,8 +124,17 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
     }).immediate();
   }
 
+  // The reader's queries are a fixed set of texts (a patient-view reads the chart review's snoozes
+  // on every call): each is compiled once. The cap only guards against a caller building SQL text.
+  private readonly reads = new Map<string, Database.Statement>();
+
   protected async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.db.prepare(sql).all(...params) as T[];
+    let statement = this.reads.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.reads.size < 200) this.reads.set(sql, statement);
+    }
+    return statement.all(...params) as T[];
   }
 
   protected async snapshot<T>(fn: (q: ReadQuery) => Promise<T>): Promise<T> {

@@ -51,7 +51,7 @@ const STAGES: Array<{ name: string; match: (url: string, fn: string) => boolean 
       u.includes('src/clinical/rules') ||
       u.includes('src/clinical/scores') ||
       u.includes('src/clinical/assess') ||
-      u.includes('src/clinical/triage-floor'),
+      u.includes('src/clinical/triage/floor'),
   },
   {
     name: 'retrieval',

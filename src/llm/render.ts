@@ -2,7 +2,7 @@
 // evidence token, free text redacted and fenced as untrusted data. If the result is over the
 // token budget it is rendered again with less detail (fewer history points, shorter notes and
 // passages) rather than cut mid-way.
-import type { Assessment, ClinicalSnapshot } from '../clinical/types.ts';
+import { type Assessment, bySeverity, type ClinicalSnapshot } from '../clinical/types.ts';
 import type { Passage } from '../guidelines/types.ts';
 import { EvidenceTokens } from './evidence-tokens.ts';
 import { allergyLabel, conditionLabel, freeTextScrubber, medicationLabel } from './fact-labels.ts';
@@ -225,8 +225,7 @@ function renderAt(input: RenderInput, d: Detail, level: number, count: (t: strin
 
   if (a.findings.length) {
     out.push('RULE FINDINGS:');
-    const order = { critical: 0, warning: 1, info: 2 } as const;
-    const findings = [...a.findings].sort((x, y) => order[x.severity] - order[y.severity]);
+    const findings = [...a.findings].sort(bySeverity);
     for (const f of findings.slice(0, d.findings)) {
       const refs = f.evidence.length ? ` (${f.evidence.map((r) => ev.tokenFor(r)).join(', ')})` : '';
       out.push(`- [${f.severity}] ${f.id}: ${clean(scrub(f.summary), 200)}${refs}`);

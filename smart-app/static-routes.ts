@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { SMART_PAGE_ROUTE } from './page-headers.ts';
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
 
@@ -19,7 +20,7 @@ const FILES: Record<string, { file: string; type: string }> = {
 export function registerStaticRoutes(app: FastifyInstance): void {
   const cache = new Map<string, Buffer>();
   for (const [path, { file, type }] of Object.entries(FILES)) {
-    app.get(path, async (_request, reply) => {
+    app.get(path, SMART_PAGE_ROUTE, async (_request, reply) => {
       let body = cache.get(file);
       if (!body) {
         body = await readFile(join(PUBLIC_DIR, file));

@@ -29,7 +29,7 @@ import { InvalidFilterError } from '../audit/sql-audit-reader.ts';
 import type { AuditDatabase, AuditRecordDetail } from '../audit/types.ts';
 import { AUDIT_WEB_ASSETS, auditPageHtml } from '../audit/web-assets.ts';
 import { AuditorAuthError, type VerifyAuditor } from '../auth/auditor-auth.ts';
-import { type RateLimitConfig, RateLimitedError, registerRateLimit } from './rate-limit.ts';
+import { type RateLimitConfig, RateLimitedError, registerRateLimit } from '../http/rate-limit.ts';
 import { AUDIT_PAGE_HEADERS } from './security-headers.ts';
 
 export interface AuditRoutesOptions {

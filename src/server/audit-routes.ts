@@ -25,7 +25,7 @@ import {
   refusals,
 } from '../audit/api-schemas.ts';
 import { EXPORT_CONTENT_TYPES, exportChunks } from '../audit/export.ts';
-import { InvalidFilterError } from '../audit/sql-audit-reader.ts';
+import { InvalidFilterError } from '../audit/sql-record-filter.ts';
 import type { AuditDatabase, AuditRecordDetail } from '../audit/types.ts';
 import { AUDIT_WEB_ASSETS, auditPageHtml } from '../audit/web-assets.ts';
 import { AuditorAuthError, type VerifyAuditor } from '../auth/auditor-auth.ts';

@@ -15,7 +15,7 @@ const formatTime = (iso) => {
  * A link to a source resource (`Type/id`), read through the server with the session's token. The page
  * shows it in a dialog: inside an EHR iframe a new tab would not carry the (partitioned) session cookie.
  */
-export function refLink(ref) {
+function refLink(ref) {
   return el('a', { href: resourceHref(ref), class: 'ref', 'data-ref': ref }, ref);
 }
 

@@ -2,7 +2,7 @@
 // whitespace, numbers in ECMAScript shortest form, strings escaped as JSON.stringify does. The
 // audit hash chain hashes this text, so the same entry always yields the same bytes.
 
-export class CanonicalJsonError extends Error {
+class CanonicalJsonError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'CanonicalJsonError';

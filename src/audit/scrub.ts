@@ -31,11 +31,11 @@ export interface ScrubResult<T> {
   nonFinite: string[];
 }
 
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key.toLowerCase().replace(/[_-]/g, ''));
 }
 
-export function scrubString(v: string): string {
+function scrubString(v: string): string {
   if (!MAYBE_SECRET.test(v)) return v;
   return v
     .replace(BEARER, `$1 ${REDACTED}`)

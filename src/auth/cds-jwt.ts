@@ -16,7 +16,7 @@ import { type JwksFetcher, RemoteJwksCache } from './remote-jwks.ts';
 import type { ReplayCache } from './replay-cache.ts';
 
 /** CDS Hooks recommends ES384 and RS384; `none` and HMAC are forbidden, so they are never on this list. */
-export const CDS_JWT_ALGORITHMS = ['ES384', 'RS384', 'ES256', 'RS256'] as const;
+const CDS_JWT_ALGORITHMS = ['ES384', 'RS384', 'ES256', 'RS256'] as const;
 export type CdsJwtAlgorithm = (typeof CDS_JWT_ALGORITHMS)[number];
 
 /** Who called, as proven by the token. Safe to log. */

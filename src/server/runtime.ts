@@ -8,6 +8,9 @@ import { createReplayCache, type ReplayCache } from '../auth/replay-cache.ts';
 import { type Clock, systemClock } from '../clinical/clock.ts';
 import type { DrugTable } from '../clinical/medication-review/drug-table.ts';
 import type { Config } from '../config.ts';
+import { FhirServerAllowlist } from '../fhir/allowlist.ts';
+import { fhirKitGatewayFactory } from '../fhir/fhir-kit-gateway.ts';
+import type { FhirGatewayFactory } from '../fhir/gateway.ts';
 import { createGuidelineIndex, guidelineIndexOptions } from '../guidelines/create-guideline-index.ts';
 import { memoizeSearches } from '../guidelines/memo-index.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
@@ -60,6 +63,10 @@ export interface Runtime {
   /** The versioned drug knowledge behind the medication review (loaded and checked at start). */
   drugTable: DrugTable;
   pipeline: RunPipeline;
+  /** How routes reach a FHIR server (a hook's fhirServer, the SMART session's issuer). */
+  fhirGateway: FhirGatewayFactory;
+  /** FHIR_SERVERS_ALLOWED, parsed once; undefined when any server may be used (not in production). */
+  fhirServersAllowed?: FhirServerAllowlist;
   cdsClients: CdsClient[];
   replayCache: ReplayCache;
   health: Health;
@@ -69,7 +76,10 @@ export interface Runtime {
 }
 
 export type RuntimeOverrides = Partial<
-  Pick<Runtime, 'clock' | 'guidelines' | 'advisor' | 'audit' | 'cdsClients' | 'replayCache' | 'drugTable'>
+  Pick<
+    Runtime,
+    'clock' | 'guidelines' | 'advisor' | 'audit' | 'cdsClients' | 'replayCache' | 'drugTable' | 'fhirGateway'
+  >
 >;
 
 /** Whether `npm start` should trust the locally generated demo CDS client. */
@@ -126,6 +136,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     },
   });
 
+  const fhirGateway =
+    overrides.fhirGateway ??
+    fhirKitGatewayFactory({ timeoutMs: config.FHIR_TIMEOUT_MS, maxPages: config.FHIR_MAX_PAGES });
+  const fhirServersAllowed =
+    config.FHIR_SERVERS_ALLOWED && new FhirServerAllowlist(config.FHIR_SERVERS_ALLOWED);
+
   const runtime: Runtime = {
     config,
     onWarning(sink) {
@@ -138,6 +154,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     audit,
     drugTable,
     pipeline,
+    fhirGateway,
+    fhirServersAllowed,
     cdsClients,
     replayCache,
     health,

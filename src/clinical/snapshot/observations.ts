@@ -2,12 +2,12 @@
 // kind: cost is linear in the number of readings (plus the per-kind sort).
 import type { Observation, ObservationComponent, Quantity } from '@medplum/fhirtypes';
 import { LOINC, LOINC_ANSWER, LOINC_VARIANT, SYSTEM } from '../codes.ts';
+import { round } from '../format.ts';
 import {
   GESTATIONAL_AGE_CODES,
   implausibleReason,
   LOINC_KIND,
   PANEL_CODES,
-  round,
   WINDOW_MS,
 } from '../observation-kinds.ts';
 import type { ClinicalSnapshot, LabKind, Measurement, ResourceRef, Series, VitalKind } from '../types.ts';

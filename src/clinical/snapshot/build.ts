@@ -10,21 +10,21 @@ import type {
   Patient,
   Resource,
 } from '@medplum/fhirtypes';
-import { conditionsIn } from './conditions-query.ts';
-import { allergyFact } from './snapshot/allergies.ts';
-import { conditionFact } from './snapshot/conditions.ts';
-import { pickEncounter } from './snapshot/encounter.ts';
-import { refOf, timeOf } from './snapshot/fhir-read.ts';
+import { conditionsIn } from '../conditions-query.ts';
+import type { ClinicalSnapshot, ConditionFact, MedicationFact, ResourceRef } from '../types.ts';
+import { allergyFact } from './allergies.ts';
+import { conditionFact } from './conditions.ts';
+import { pickEncounter } from './encounter.ts';
+import { refOf, timeOf } from './fhir-read.ts';
 import {
   isMedicationOrder,
   isRecentMedicationRecord,
   medicationFact,
   recentMedicationFact,
-} from './snapshot/medications.ts';
-import { noteFact } from './snapshot/notes.ts';
-import { buildObservationFacts } from './snapshot/observations.ts';
-import { patientFacts } from './snapshot/patient.ts';
-import type { ClinicalSnapshot, ConditionFact, MedicationFact, ResourceRef } from './types.ts';
+} from './medications.ts';
+import { noteFact } from './notes.ts';
+import { buildObservationFacts } from './observations.ts';
+import { patientFacts } from './patient.ts';
 
 export interface SnapshotOptions {
   /** The "as of" time: readings after it are ignored, ages are computed at it. */

@@ -4,7 +4,7 @@
 // Every hook call writes a record through here, so it builds one string by appending (no arrays
 // of parts to join) and quotes each distinct key once.
 
-export class CanonicalJsonError extends Error {
+class CanonicalJsonError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'CanonicalJsonError';

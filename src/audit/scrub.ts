@@ -35,7 +35,7 @@ export interface ScrubResult<T> {
 // can come from outside (a model's parsed output).
 const KEY_VERDICTS = new Map<string, boolean>();
 
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   let secret = KEY_VERDICTS.get(key);
   if (secret === undefined) {
     secret = SECRET_KEY.test(key.toLowerCase().replace(/[_-]/g, ''));
@@ -44,7 +44,7 @@ export function isSecretKey(key: string): boolean {
   return secret;
 }
 
-export function scrubString(v: string): string {
+function scrubString(v: string): string {
   if (!MAYBE_SECRET.test(v)) return v;
   return v
     .replace(BEARER, `$1 ${REDACTED}`)

@@ -15,10 +15,10 @@ import {
 } from '../fhir/outcomes.ts';
 import { QUERY_LABELS } from '../fhir/patient-queries.ts';
 import { PrefetchUnavailableError, resolvePatientData } from '../fhir/prefetch.ts';
+import { registerRateLimit } from '../http/rate-limit.ts';
 import { HOOK_OUTCOMES, type HookOutcome } from '../observability/metrics.ts';
 import { AuditUnavailableError } from '../pipeline/run.ts';
 import { ordersToCheck, requestProblem } from './cds-request-checks.ts';
-import { registerRateLimit } from './rate-limit.ts';
 import type { Runtime } from './runtime.ts';
 
 declare module 'fastify' {

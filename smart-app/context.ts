@@ -2,6 +2,7 @@
 import type { AuditDatabase } from '../src/audit/types.ts';
 import type { Clock } from '../src/clinical/clock.ts';
 import type { Config } from '../src/config.ts';
+import type { FhirGatewayFactory } from '../src/fhir/gateway.ts';
 import type { RateLimitConfig } from '../src/http/rate-limit.ts';
 import type { Advisor } from '../src/llm/types.ts';
 import type { RunPipeline } from '../src/pipeline/types.ts';
@@ -29,6 +30,8 @@ export interface SmartAppDeps {
   advisor: Pick<Advisor, 'describe'>;
   /** The nurse's decision is appended to the assessment's audit record. */
   audit: Pick<AuditDatabase, 'appendFeedback'>;
+  /** Opens the session's FHIR server with its access token. */
+  fhirGateway: FhirGatewayFactory;
 }
 
 export interface SmartAppContext {

@@ -9,11 +9,9 @@ import type {
 } from '@medplum/fhirtypes';
 import { SYSTEM } from '../codes.ts';
 import { classifyDrug } from '../drug-classes.ts';
+import { isActiveMedicationStatus } from '../status.ts';
 import type { MedicationFact } from '../types.ts';
 import { refOf, textOf, timeOf } from './fhir-read.ts';
-
-const ACTIVE_REQUEST: ReadonlySet<string> = new Set(['active']);
-const ACTIVE_STATEMENT: ReadonlySet<string> = new Set(['active', 'intended']);
 
 export type MedicationLookup = (reference: string | undefined) => Medication | undefined;
 
@@ -63,9 +61,7 @@ export function medicationFact(
   const source = refOf(r);
   if (!source) return undefined;
   if (!draft) {
-    const ok =
-      r.resourceType === 'MedicationRequest' ? ACTIVE_REQUEST.has(r.status) : ACTIVE_STATEMENT.has(r.status);
-    if (!ok) return undefined;
+    if (!isActiveMedicationStatus(r.resourceType, r.status)) return undefined;
     if (r.resourceType === 'MedicationRequest' && r.doNotPerform) return undefined;
   }
   const since =

@@ -1,9 +1,7 @@
 // Airway and breathing: respiratory failure and hypoventilation (decision point A), severe breathlessness
 // and threatened airway (decision point B, §1.5.1 respiratory and paediatric rows).
-import { fmt } from '../format.ts';
-import { vital } from '../scores/inputs.ts';
 import { PASSAGE, SOURCE } from './passages.ts';
-import { complaintHit, type TriageRule } from './types.ts';
+import { complaintHit, onVital, type TriageRule } from './types.ts';
 
 export const AIRWAY_BREATHING_RULES: readonly TriageRule[] = [
   {
@@ -16,11 +14,11 @@ export const AIRWAY_BREATHING_RULES: readonly TriageRule[] = [
     source: SOURCE.pointA,
     passage: PASSAGE.lifeSaving,
     topic: 'esi-triage',
-    evaluate({ s }) {
-      const spo2 = vital(s, 'spo2');
-      if (!spo2 || spo2.value >= 85) return undefined;
-      return { reason: `SpO2 ${fmt(spo2.value)} % is below 85 %`, evidence: [spo2.source] };
-    },
+    evaluate: onVital(
+      'spo2',
+      (v) => v < 85,
+      (v) => `SpO2 ${v} % is below 85 %`,
+    ),
   },
   {
     // Hypoventilation needing airway or ventilation support (NEWS2's lowest band).
@@ -31,11 +29,11 @@ export const AIRWAY_BREATHING_RULES: readonly TriageRule[] = [
     source: SOURCE.pointA,
     passage: PASSAGE.lifeSaving,
     topic: 'esi-triage',
-    evaluate({ s }) {
-      const rr = vital(s, 'respiratoryRate');
-      if (!rr || rr.value > 8) return undefined;
-      return { reason: `Respiratory rate ${fmt(rr.value)}/min is 8 or less`, evidence: [rr.source] };
-    },
+    evaluate: onVital(
+      'respiratoryRate',
+      (v) => v <= 8,
+      (v) => `Respiratory rate ${v}/min is 8 or less`,
+    ),
   },
   {
     id: 'severe-breathlessness',

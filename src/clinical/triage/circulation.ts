@@ -10,7 +10,7 @@
 import { fmt } from '../format.ts';
 import { lab, vital } from '../scores/inputs.ts';
 import { PASSAGE, SOURCE } from './passages.ts';
-import { complaintHit, type TriageRule } from './types.ts';
+import { complaintHit, onVital, type TriageRule } from './types.ts';
 
 /** Adult hypotension (clinical-sources §1.14, > 10 years; also CURB-65's SBP < 90, §1.8). */
 export const ADULT_HYPOTENSION_SBP = 90;
@@ -41,11 +41,11 @@ export const CIRCULATION_RULES: readonly TriageRule[] = [
     source: SOURCE.pointA,
     passage: PASSAGE.lifeSaving,
     topic: 'esi-triage',
-    evaluate({ s }) {
-      const sbp = vital(s, 'systolicBP');
-      if (!sbp || isChild(s.patient.ageMonths) || sbp.value >= 70) return undefined;
-      return { reason: `Systolic BP ${fmt(sbp.value)} mmHg is below 70 mmHg`, evidence: [sbp.source] };
-    },
+    evaluate: onVital(
+      'systolicBP',
+      (v, s) => !isChild(s.patient.ageMonths) && v < 70,
+      (v) => `Systolic BP ${v} mmHg is below 70 mmHg`,
+    ),
   },
   {
     id: 'sbp-below-pals',

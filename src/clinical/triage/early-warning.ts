@@ -4,7 +4,7 @@ import { fmt } from '../format.ts';
 import { vital } from '../scores/inputs.ts';
 import type { ResourceRef, Score } from '../types.ts';
 import { PASSAGE, SOURCE } from './passages.ts';
-import type { TriageRule } from './types.ts';
+import { onVital, type TriageRule } from './types.ts';
 
 const NEWS2_LABELS: Record<string, string> = {
   respiratoryRate: 'respiratory rate',
@@ -93,11 +93,11 @@ export const EARLY_WARNING_RULES: readonly TriageRule[] = [
     source: SOURCE.pointD,
     passage: PASSAGE.dangerZoneThresholds,
     topic: 'danger-zone-vitals',
-    evaluate({ s }) {
-      const spo2 = vital(s, 'spo2');
-      if (!spo2 || spo2.value >= 92) return undefined;
-      return { reason: `SpO2 ${fmt(spo2.value)} % is below 92 %`, evidence: [spo2.source] };
-    },
+    evaluate: onVital(
+      'spo2',
+      (v) => v < 92,
+      (v) => `SpO2 ${v} % is below 92 %`,
+    ),
   },
   {
     id: 'danger-zone',

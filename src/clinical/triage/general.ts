@@ -8,7 +8,7 @@ import { vital } from '../scores/inputs.ts';
 import type { AllergyFact, ClinicalSnapshot, ResourceRef } from '../types.ts';
 import { ADULT_HYPOTENSION_SBP, isChild } from './circulation.ts';
 import { PASSAGE, SOURCE } from './passages.ts';
-import type { TriageContext, TriageRule } from './types.ts';
+import { onVital, type TriageContext, type TriageRule } from './types.ts';
 
 /** How long a coded anaphylaxis/allergic-reaction condition counts as the current episode. */
 const REACTION_WINDOW_MS = 24 * 3_600_000;
@@ -62,6 +62,11 @@ export function allergicReaction(
     evidence.push(allergen.source);
   }
   return what.length > 0 ? { what, evidence } : undefined;
+}
+
+/** The age in months is known and below `months`. */
+function ageUnder(s: ClinicalSnapshot, months: number): boolean {
+  return s.patient.ageMonths !== null && s.patient.ageMonths < months;
 }
 
 export const GENERAL_RULES: readonly TriageRule[] = [
@@ -176,15 +181,12 @@ export const GENERAL_RULES: readonly TriageRule[] = [
     source: SOURCE.infants,
     passage: PASSAGE.infants,
     topic: 'fever-infant',
-    evaluate({ s }) {
-      const temp = vital(s, 'temperature');
-      const months = s.patient.ageMonths;
-      if (!temp || months === null || months >= 1 || temp.value < 38.0) return undefined;
-      return {
-        reason: `Temperature ${fmt(temp.value)} °C in an infant under 1 month`,
-        evidence: [temp.source, s.patient.source],
-      };
-    },
+    evaluate: onVital(
+      'temperature',
+      (v, s) => ageUnder(s, 1) && v >= 38.0,
+      (v) => `Temperature ${v} °C in an infant under 1 month`,
+      { citePatient: true },
+    ),
   },
   {
     id: 'hypothermic-infant',
@@ -194,14 +196,11 @@ export const GENERAL_RULES: readonly TriageRule[] = [
     source: SOURCE.infants,
     passage: PASSAGE.infants,
     topic: 'fever-infant',
-    evaluate({ s }) {
-      const temp = vital(s, 'temperature');
-      const months = s.patient.ageMonths;
-      if (!temp || months === null || months >= 3 || temp.value >= 36.5) return undefined;
-      return {
-        reason: `Temperature ${fmt(temp.value)} °C is below 36.5 °C in an infant under 3 months`,
-        evidence: [temp.source, s.patient.source],
-      };
-    },
+    evaluate: onVital(
+      'temperature',
+      (v, s) => ageUnder(s, 3) && v < 36.5,
+      (v) => `Temperature ${v} °C is below 36.5 °C in an infant under 3 months`,
+      { citePatient: true },
+    ),
   },
 ];

@@ -2,8 +2,10 @@
 // context (snapshot, scores, structured signals, chief-complaint concepts) and says the same things:
 // a level, the reason shown to the nurse, its evidence, the source line, and the guideline passage
 // (chunk id) the reason cites.
+import { fmt } from '../format.ts';
+import { vital } from '../scores/inputs.ts';
 import type { Topic } from '../topics.ts';
-import type { ClinicalSnapshot, ResourceRef, Score } from '../types.ts';
+import type { ClinicalSnapshot, ResourceRef, Score, VitalKind } from '../types.ts';
 import type { TriageSignals } from './signals.ts';
 
 export interface FloorScores {
@@ -75,4 +77,24 @@ export function complaintHit(
     if (words !== undefined) return { reason: reason(words), evidence };
   }
   return undefined;
+}
+
+/**
+ * The evaluate() of a rule on the newest plausible reading of one vital sign: it fires when `fires` holds,
+ * and cites the reading (and the patient too when `citePatient`, for rules where age is part of the test).
+ */
+export function onVital(
+  kind: VitalKind,
+  fires: (value: number, s: ClinicalSnapshot) => boolean,
+  reason: (shown: string) => string,
+  { citePatient = false } = {},
+): TriageRule['evaluate'] {
+  return ({ s }) => {
+    const m = vital(s, kind);
+    if (!m || !fires(m.value, s)) return undefined;
+    return {
+      reason: reason(fmt(m.value)),
+      evidence: citePatient ? [m.source, s.patient.source] : [m.source],
+    };
+  };
 }

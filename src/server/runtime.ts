@@ -15,9 +15,10 @@ import { createGuidelineIndex, guidelineIndexOptions } from '../guidelines/creat
 import { memoizeSearches } from '../guidelines/memo-index.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
 import { loadDrugTable } from '../knowledge/drug-table-file.ts';
-import { createAdvisor } from '../llm/create-advisor.ts';
+import type { AdviceCache } from '../llm/advice-cache.ts';
+import { createOpenAIAdvisor } from '../llm/openai-advisor.ts';
 import { RedisAdviceCache } from '../llm/redis-advice-cache.ts';
-import type { Advisor } from '../llm/types.ts';
+import { type Advisor, noAdvisor } from '../llm/types.ts';
 import { Metrics } from '../observability/metrics.ts';
 import { createPipeline } from '../pipeline/run.ts';
 import type { RunPipeline } from '../pipeline/types.ts';
@@ -81,6 +82,17 @@ export type RuntimeOverrides = Partial<
     'clock' | 'guidelines' | 'advisor' | 'audit' | 'cdsClients' | 'replayCache' | 'drugTable' | 'fhirGateway'
   >
 >;
+
+/**
+ * The model port: an OpenAI-compatible endpoint (its adapter behind the resilience wrapper, see
+ * src/llm/openai-advisor.ts), or deterministic mode. An endpoint is configured by an API key, or by
+ * OPENAI_BASE_URL alone: local OpenAI-compatible servers (vLLM, Ollama, llama.cpp) often need no key.
+ */
+export function createAdvisor(config: Config, options: { cache?: AdviceCache } = {}): Advisor {
+  if (config.LLM_PROVIDER !== 'openai') return noAdvisor;
+  if (!config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) return noAdvisor;
+  return createOpenAIAdvisor(config, options);
+}
 
 /** Whether `npm start` should trust the locally generated demo CDS client. */
 export function trustsDemoClient(config: Config): boolean {

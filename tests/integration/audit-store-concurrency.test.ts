@@ -10,6 +10,23 @@ import { openAuditStore } from '../../src/audit/open-audit-store.ts';
 import { createThrowawayDatabase } from '../helpers/pg.ts';
 import { makeFeedback, makeRecord } from './audit-store-fixtures.ts';
 
+/** A writer process's script: `body` runs with `openAuditStore` and the fixtures' `makeRecord` in scope. */
+function writerScript(body: string): string {
+  const storeModule = pathToFileURL(join(process.cwd(), 'src/audit/open-audit-store.ts')).href;
+  const fixtures = pathToFileURL(join(process.cwd(), 'tests/integration/audit-store-fixtures.ts')).href;
+  return `
+    const { openAuditStore } = await import(${JSON.stringify(storeModule)});
+    const { makeRecord } = await import(${JSON.stringify(fixtures)});
+    ${body}
+  `;
+}
+
+function spawnWriter(script: string, stdout: 'ignore' | 'pipe') {
+  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', stdout, 'inherit'],
+  });
+}
+
 describe('audit chain with several writers', () => {
   it('PostgreSQL: instances starting together and 50 parallel appends over 5 pools keep one chain', async () => {
     const db = await createThrowawayDatabase('citecare_audit');
@@ -38,22 +55,16 @@ describe('audit chain with several writers', () => {
   it('SQLite: two processes appending to one file keep one chain', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'citecare-audit-mp-'));
     const url = `sqlite:${join(dir, 'audit.db')}`;
-    const storeModule = pathToFileURL(join(process.cwd(), 'src/audit/open-audit-store.ts')).href;
-    const fixtures = pathToFileURL(join(process.cwd(), 'tests/integration/audit-store-fixtures.ts')).href;
-    const script = `
-      const { openAuditStore } = await import(${JSON.stringify(storeModule)});
-      const { makeRecord } = await import(${JSON.stringify(fixtures)});
+    const script = writerScript(`
       // Three writers flat out on a loaded test machine can starve one past the 1 s default;
       // this test is about the chain staying whole, not about the lock wait.
       const store = await openAuditStore(${JSON.stringify(url)}, { busyTimeoutMs: 5000 });
       for (let i = 0; i < 150; i++) await store.append(makeRecord());
       await store.close();
-    `;
+    `);
     const run = () =>
       new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-          stdio: ['ignore', 'ignore', 'inherit'],
-        });
+        const child = spawnWriter(script, 'ignore');
         child.on('error', reject);
         child.on('exit', (code) => resolve(code ?? 1));
       });
@@ -72,20 +83,16 @@ describe('audit chain with several writers', () => {
   it('SQLite: a writer killed mid-append leaves a chain that verifies and keeps growing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'citecare-audit-crash-'));
     const url = `sqlite:${join(dir, 'audit.db')}`;
-    const storeModule = pathToFileURL(join(process.cwd(), 'src/audit/open-audit-store.ts')).href;
-    const fixtures = pathToFileURL(join(process.cwd(), 'tests/integration/audit-store-fixtures.ts')).href;
-    const script = `
-      const { openAuditStore } = await import(${JSON.stringify(storeModule)});
-      const { makeRecord } = await import(${JSON.stringify(fixtures)});
+    const script = writerScript(`
       const store = await openAuditStore(${JSON.stringify(url)});
       process.stdout.write('ready\\n');
       for (;;) await store.append(makeRecord());
-    `;
+    `);
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      const child = spawnWriter(script, 'pipe');
+      const ready = child.stdout;
+      assert.ok(ready, "the writer's stdout is piped");
+      await new Promise<void>((resolve) => ready.once('data', () => resolve()));
       await new Promise((r) => setTimeout(r, 400));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));

@@ -1,11 +1,10 @@
 // From a model reply to an AdviceResult: the reply is checked as unknown against the schema,
 // every statement goes through the grounding verifier, and too little survivors means fallback.
-import { combineWithAdvice } from './combine-triage.ts';
 import type { ModelReply } from './openai-chat.ts';
 import type { PromptTemplate } from './prompts.ts';
 import type { RenderedInput } from './render.ts';
 import { summaryDraftSchema, triageDraftSchema } from './schemas.ts';
-import type { AdviceRequest, AdviceResult } from './types.ts';
+import type { AdviceResult } from './types.ts';
 import { countDropped, type VerifyContext, verifySummaryDraft, verifyTriageDraft } from './verify.ts';
 
 export function verifyContextFor(rendered: RenderedInput): VerifyContext {
@@ -17,7 +16,6 @@ export function verifyContextFor(rendered: RenderedInput): VerifyContext {
 }
 
 export function outcomeOf(
-  request: AdviceRequest,
   prompt: PromptTemplate,
   rendered: RenderedInput,
   common: Omit<AdviceResult, 'status'>,
@@ -39,7 +37,6 @@ export function outcomeOf(
       dropped: v.dropped,
       droppedCounts: countDropped(v.dropped),
       triage: v.triage,
-      finalTriage: combineWithAdvice(request.assessment.triage, request.snapshot, v.triage),
     };
   }
   const draft = summaryDraftSchema.safeParse(reply.parsed);

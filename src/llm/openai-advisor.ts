@@ -179,7 +179,7 @@ export function createOpenAIAdvisor(config: Config, options: OpenAIAdvisorOption
       try {
         const reply = await attempt(p);
         breaker.onSuccess();
-        return outcomeOf(request, p.prompt, p.rendered, base(request, p, started), reply);
+        return outcomeOf(p.prompt, p.rendered, base(request, p, started), reply);
       } catch (e) {
         if (!(e instanceof ModelCallError)) {
           // A bug on our side says nothing about the endpoint.

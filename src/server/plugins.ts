@@ -3,10 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import { CDS_SERVICES } from '../../cds-hooks/index.ts';
 import { smartAppPlugin } from '../../smart-app/plugin.ts';
-import { aboutPlugin } from '../about/about-plugin.ts';
 import { createAuditorVerifier } from '../auth/auditor-auth.ts';
 import type { Config } from '../config.ts';
 import { demoFhirPlugin } from '../demo-fhir/fhir-server.ts';
+import { aboutPlugin } from './about-plugin.ts';
 import { auditRoutes } from './audit-routes.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -36,7 +36,7 @@ export const auditApi: AppPlugin = async (app, runtime) => {
 export const aboutPages: AppPlugin = async (app, runtime) => {
   // The plugin's routes carry their own /about paths.
   await app.register(aboutPlugin, {
-    services: CDS_SERVICES.map((s) => s.descriptor),
+    services: CDS_SERVICES,
     runtime,
   });
 };

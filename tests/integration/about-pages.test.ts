@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CDS_SERVICES } from '../../cds-hooks/index.ts';
 import type { AboutPage } from '../../src/about/about-page.ts';
-import { aboutPlugin } from '../../src/about/about-plugin.ts';
 import { testConfig } from '../../src/config.ts';
 import type { EvalReport, EvalSummary } from '../../src/evaluation/report-schema.ts';
+import { aboutPlugin } from '../../src/server/about-plugin.ts';
 
 const rate = (count: number, of: number) => ({ count, of, rate: count / of });
 const agreement = (count: number, of: number) => ({ ...rate(count, of), disagreements: [] });
@@ -64,7 +64,7 @@ async function build(reportPath: string, llm: 'none' | 'openai' = 'none'): Promi
   const app = Fastify();
   const config = testConfig(llm === 'openai' ? { OPENAI_API_KEY: 'sk-test', LLM_MODEL: 'test-model-1' } : {});
   await app.register(aboutPlugin, {
-    services,
+    services: CDS_SERVICES,
     reportPath,
     runtime: {
       config,

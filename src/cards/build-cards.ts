@@ -2,7 +2,7 @@
 // CardPolicy), in which order. Card actions come only from the fixed action catalogue
 // (src/clinical/actions.ts); model text is shown as cited, escaped prose and never becomes an action.
 import type { Assessment, Citation, Finding, Severity, TriageResult } from '../clinical/types.ts';
-import { type CardContext, card, FINDING_EXTENSION, footer, links, source } from './card-parts.ts';
+import { type CardContext, citeCareCard, footer } from './card-parts.ts';
 import type { Card } from './card-schema.ts';
 import { dedupe, findingCard } from './finding-card.ts';
 import { pendingCard, summaryCard } from './summary-card.ts';
@@ -34,13 +34,11 @@ export interface CardInput extends CardContext {
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
 function dataMissingCard(input: CardContext): Card {
-  return card({
+  return citeCareCard(input, {
     summary: 'Some patient data could not be retrieved, so CiteCare checked less than usual',
     indicator: 'info',
     detail: footer(input),
-    source: source(input, undefined),
-    links: links(input, false),
-    extension: { [FINDING_EXTENSION]: 'data-missing' },
+    kind: 'data-missing',
   });
 }
 

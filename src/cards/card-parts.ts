@@ -2,9 +2,9 @@
 // says how the model took part, the footer that names missing data, the links, and the card envelope
 // (a uuid on every card). Model and FHIR text is escaped here before it reaches Markdown.
 import { randomUUID } from 'node:crypto';
-import type { Citation, ResourceRef } from '../clinical/types.ts';
+import type { Citation, ResourceRef, Severity } from '../clinical/types.ts';
 import type { AdviceResult, VerifiedStatement } from '../llm/types.ts';
-import { type Card, type CardLink, prune } from './card-schema.ts';
+import { type Card, type CardLink, prune, type Suggestion } from './card-schema.ts';
 import { citationMarkdown, escapeMarkdown, summaryText } from './markdown.ts';
 
 export const OVERRIDE_REASON_SYSTEM = 'urn:citecare:override-reason';
@@ -81,7 +81,7 @@ export function aboutLink(ctx: Pick<CardContext, 'serviceId' | 'publicBaseUrl'>)
   };
 }
 
-export function links(ctx: CardContext, withSmart: boolean): CardLink[] {
+function links(ctx: CardContext, withSmart: boolean): CardLink[] {
   const out: CardLink[] = [];
   if (withSmart) {
     out.push({ label: 'Open CiteCare triage', url: `${ctx.publicBaseUrl}/smart/launch`, type: 'smart' });
@@ -104,11 +104,41 @@ export function source(
 }
 
 /** A card with its uuid, a summary within the length CDS Hooks allows, and the override reasons. */
-export function card(c: Omit<Card, 'uuid' | 'overrideReasons'>): Card {
+function card(c: Omit<Card, 'uuid' | 'overrideReasons'>): Card {
   return prune({
     uuid: randomUUID(),
     ...c,
     summary: summaryText(c.summary),
     overrideReasons: OVERRIDE_REASONS.map((r) => ({ system: OVERRIDE_REASON_SYSTEM, ...r })),
+  });
+}
+
+/** One CiteCare card: what it says, what it cites, which finding it is about. */
+export interface CardSpec {
+  summary: string;
+  indicator: Severity;
+  detail: string;
+  /** The passage the source label and link point to (absent: "clinical rules", the about page). */
+  citation?: Citation;
+  /** The finding the card is about, as the source's topic. */
+  topic?: { code: string; display: string };
+  suggestions?: Suggestion[];
+  /** Whether the card links to the SMART triage app. */
+  smartLink?: boolean;
+  /** The card's kind in the org.citecare.finding extension (the topic code, or e.g. 'data-missing'). */
+  kind: string;
+}
+
+export function citeCareCard(ctx: CardContext, spec: CardSpec): Card {
+  return card({
+    summary: spec.summary,
+    indicator: spec.indicator,
+    detail: spec.detail,
+    source: source(ctx, spec.citation, spec.topic),
+    ...(spec.suggestions?.length
+      ? { suggestions: spec.suggestions, selectionBehavior: 'at-most-one' as const }
+      : {}),
+    links: links(ctx, spec.smartLink ?? false),
+    extension: { [FINDING_EXTENSION]: spec.kind },
   });
 }

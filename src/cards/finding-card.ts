@@ -3,15 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { catalogueAction } from '../clinical/actions.ts';
 import type { Finding } from '../clinical/types.ts';
-import {
-  type CardContext,
-  card,
-  evidenceLine,
-  FINDING_EXTENSION,
-  footer,
-  links,
-  source,
-} from './card-parts.ts';
+import { type CardContext, citeCareCard, evidenceLine, footer } from './card-parts.ts';
 import type { Card, Suggestion } from './card-schema.ts';
 import { citationMarkdown, escapeMarkdown } from './markdown.ts';
 
@@ -42,7 +34,6 @@ function suggestionsFor(finding: Finding, input: FindingCardContext): Suggestion
 }
 
 export function findingCard(f: Finding, input: FindingCardContext): Card {
-  const suggestions = suggestionsFor(f, input);
   const detail = [
     // Rule text quotes FHIR display strings (drug and allergy names): treat it as plain text.
     f.detail ? escapeMarkdown(f.detail) : '',
@@ -54,14 +45,14 @@ export function findingCard(f: Finding, input: FindingCardContext): Card {
   ]
     .filter(Boolean)
     .join('\n\n');
-  return card({
+  return citeCareCard(input, {
     summary: f.summary,
     indicator: f.severity,
     detail,
-    source: source(input, f.citations[0], { code: f.id, display: humanise(f.id) }),
-    ...(suggestions.length ? { suggestions, selectionBehavior: 'at-most-one' as const } : {}),
-    links: links(input, false),
-    extension: { [FINDING_EXTENSION]: f.id },
+    citation: f.citations[0],
+    topic: { code: f.id, display: humanise(f.id) },
+    suggestions: suggestionsFor(f, input),
+    kind: f.id,
   });
 }
 

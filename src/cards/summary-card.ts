@@ -2,16 +2,7 @@
 // their evidence, and a warning head when part of the record could not be read. Also the card that says
 // the model's rationale is still being prepared.
 import type { Assessment, ResourceRef } from '../clinical/types.ts';
-import {
-  type CardContext,
-  card,
-  evidenceLine,
-  FINDING_EXTENSION,
-  footer,
-  links,
-  source,
-  statementLine,
-} from './card-parts.ts';
+import { type CardContext, citeCareCard, evidenceLine, footer, statementLine } from './card-parts.ts';
 import type { Card } from './card-schema.ts';
 import { escapeMarkdown } from './markdown.ts';
 
@@ -55,24 +46,23 @@ export function summaryCard(input: CardContext & { assessment: Assessment }): Ca
     : n === 0
       ? 'No risks flagged by CiteCare'
       : `${n} risk${n === 1 ? '' : 's'} flagged by CiteCare`;
-  return card({
+  return citeCareCard(input, {
     summary: scores.text && !partial ? `${head}; ${scores.text}` : head,
     // "Nothing found" must not look reassuring when part of the record could not be read.
     indicator: partial ? 'warning' : 'info',
     detail: parts.join('\n\n'),
-    source: source(input, undefined, { code: 'patient-summary', display: 'Patient summary' }),
-    links: links(input, false),
-    extension: { [FINDING_EXTENSION]: 'patient-summary' },
+    topic: { code: 'patient-summary', display: 'Patient summary' },
+    kind: 'patient-summary',
   });
 }
 
 export function pendingCard(input: CardContext): Card {
-  return card({
+  return citeCareCard(input, {
     summary: 'CiteCare is still preparing the cited model rationale; open the triage app to see it',
     indicator: 'info',
     detail: `The rules-based result is shown now. The model's cited rationale will be ready when this patient is viewed again, or in the CiteCare triage app.\n\n${footer(input)}`,
-    source: source(input, undefined, { code: 'model-pending', display: 'Model rationale pending' }),
-    links: links(input, true),
-    extension: { [FINDING_EXTENSION]: 'model-pending' },
+    topic: { code: 'model-pending', display: 'Model rationale pending' },
+    smartLink: true,
+    kind: 'model-pending',
   });
 }

@@ -1,16 +1,7 @@
 // The triage card (encounter-start, SMART app): the suggested ESI level, each rule's reason with its
 // source, the verified model rationale and red flags, and the passages that back the level.
 import type { Citation, Severity, TriageResult } from '../clinical/types.ts';
-import {
-  type CardContext,
-  card,
-  evidenceLine,
-  FINDING_EXTENSION,
-  footer,
-  links,
-  source,
-  statementLine,
-} from './card-parts.ts';
+import { type CardContext, citeCareCard, evidenceLine, footer, statementLine } from './card-parts.ts';
 import type { Card } from './card-schema.ts';
 import { citationMarkdown, escapeMarkdown } from './markdown.ts';
 
@@ -67,15 +58,13 @@ export function triageCard(input: TriageCardInput): Card {
   const head = `Suggested triage acuity ESI ${t.level}`;
   const withReason =
     t.basis === 'default' ? `${head} (no safety rule applies)` : `${head}: ${t.reasons[0] ?? ''}`;
-  return card({
+  return citeCareCard(input, {
     summary: withReason.length < 140 ? withReason : `${head} (${t.reasons.length} reasons)`,
     indicator: indicatorForLevel(t.level),
     detail: parts.filter(Boolean).join('\n\n'),
-    source: source(input, input.triageCitations[0], {
-      code: 'triage-acuity',
-      display: 'Suggested triage acuity',
-    }),
-    links: links(input, true),
-    extension: { [FINDING_EXTENSION]: 'triage-acuity' },
+    citation: input.triageCitations[0],
+    topic: { code: 'triage-acuity', display: 'Suggested triage acuity' },
+    smartLink: true,
+    kind: 'triage-acuity',
   });
 }

@@ -29,22 +29,21 @@ export function outcomeOf(
     if (!draft.success)
       return { ...withReply, status: 'fallback', error: 'output does not match the schema' };
     const v = verifyTriageDraft(draft.data, ctx);
-    if (!v.enough) return fellBack(withReply, v);
-    return {
-      ...withReply,
-      status: 'ok',
-      statements: v.statements,
-      dropped: v.dropped,
-      droppedCounts: countDropped(v.dropped),
-      triage: v.triage,
-    };
+    return v.enough ? { ...verified(withReply, v), triage: v.triage } : fellBack(withReply, v);
   }
   const draft = summaryDraftSchema.safeParse(reply.parsed);
   if (!draft.success) return { ...withReply, status: 'fallback', error: 'output does not match the schema' };
   const v = verifySummaryDraft(draft.data, ctx);
-  if (!v.enough) return fellBack(withReply, v);
+  return v.enough ? verified(withReply, v) : fellBack(withReply, v);
+}
+
+/** Enough survived: the verified statements are used, the dropped ones recorded and counted. */
+function verified(
+  common: Omit<AdviceResult, 'status'>,
+  v: { statements: AdviceResult['statements']; dropped: AdviceResult['dropped'] },
+): AdviceResult {
   return {
-    ...withReply,
+    ...common,
     status: 'ok',
     statements: v.statements,
     dropped: v.dropped,

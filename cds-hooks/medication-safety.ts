@@ -1,8 +1,9 @@
 // order-select and order-sign: the same medication safety checks at two moments of ordering, so one
 // factory makes both; each hook's module says only what differs (context, wording, sources).
-import type { Resource } from '@medplum/fhirtypes';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { z } from 'zod';
 import type { ServiceFacts } from '../src/about/service-facts.ts';
+import { bundleResources } from '../src/fhir/bundle-resources.ts';
 import { PATIENT_QUERIES } from '../src/fhir/patient-queries.ts';
 import { type CdsRequestContext, requestSchema } from './request-schema.ts';
 import type { CdsServiceModule } from './service.ts';
@@ -21,8 +22,7 @@ export interface MedicationSafetySpec {
 }
 
 function draftOrdersOf(context: CdsRequestContext): Resource[] {
-  const bundle = context.draftOrders as { entry?: Array<{ resource?: Resource }> } | undefined;
-  return (bundle?.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+  return bundleResources(context.draftOrders as Bundle | undefined);
 }
 
 export function medicationSafetyService(spec: MedicationSafetySpec): CdsServiceModule {

@@ -1,7 +1,13 @@
 // The one module that turns a decision into CDS Hooks cards: which cards a service shows (its
 // CardPolicy), in which order. Card actions come only from the fixed action catalogue
 // (src/clinical/actions.ts); model text is shown as cited, escaped prose and never becomes an action.
-import type { Assessment, Citation, Finding, Severity, TriageResult } from '../clinical/types.ts';
+import {
+  type Assessment,
+  bySeverity,
+  type Citation,
+  type Finding,
+  type TriageResult,
+} from '../clinical/types.ts';
 import { type CardContext, citeCareCard, footer } from './card-parts.ts';
 import type { Card } from './card-schema.ts';
 import { dedupe, findingCard } from './finding-card.ts';
@@ -31,8 +37,6 @@ export interface CardInput extends CardContext {
   grouped?: ReadonlySet<Finding>;
 }
 
-const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
-
 function dataMissingCard(input: CardContext): Card {
   return citeCareCard(input, {
     summary: 'Some patient data could not be retrieved, so CiteCare checked less than usual',
@@ -47,7 +51,7 @@ export function buildCards(input: CardInput): Card[] {
   if (input.show.triage) cards.push(triageCard(input));
   if (input.show.findings) {
     const own = input.assessment.findings.filter((f) => !input.grouped?.has(f));
-    const findings = dedupe(own).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+    const findings = dedupe(own).sort(bySeverity);
     for (const f of findings) cards.push(findingCard(f, input));
   }
   if (input.show.summary) {

@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical-json.ts';
 import type { AuditRecordInput, AuditStore } from '../audit/types.ts';
-import { assess } from '../clinical/assess.ts';
+import { assess } from '../clinical/assess/assess.ts';
 import type { Clock } from '../clinical/clock.ts';
 import { vitalSignsGap } from '../clinical/scores/inputs.ts';
+import { buildSnapshot } from '../clinical/snapshot/build.ts';
 import { codeLabel } from '../clinical/snapshot/observation-variants.ts';
-import { buildSnapshot } from '../clinical/snapshot.ts';
 import type { ClinicalSnapshot } from '../clinical/types.ts';
 import type { Config } from '../config.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';

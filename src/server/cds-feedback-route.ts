@@ -6,9 +6,9 @@ import { feedbackSchema } from '../../cds-hooks/feedback-schema.ts';
 import type { CdsServiceModule } from '../../cds-hooks/index.ts';
 import { describeIssues } from '../../cds-hooks/request-schema.ts';
 import { badRequest, notFound, operationOutcome } from '../fhir/outcomes.ts';
+import { registerRateLimit } from '../http/rate-limit.ts';
 import { appendCounted } from './counted-audit.ts';
 import { sendOutcome } from './fhir-reply.ts';
-import { registerRateLimit } from './rate-limit.ts';
 import type { Runtime } from './runtime.ts';
 
 /** The same caller: issuer and tenant (absent on both sides when CDS_AUTH=disabled). */

@@ -6,8 +6,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CdsServiceModule } from '../../cds-hooks/index.ts';
 import { type CdsRequest, describeIssues } from '../../cds-hooks/request-schema.ts';
 import { cdsResponseSchema } from '../cards/card-schema.ts';
-import type { Config } from '../config.ts';
-import { createFhirKitGateway } from '../fhir/fhir-kit-gateway.ts';
 import type { FhirGateway } from '../fhir/gateway.ts';
 import { badRequest, notFound, preconditionFailed } from '../fhir/outcomes.ts';
 import { QUERY_LABELS } from '../fhir/patient-queries.ts';
@@ -33,17 +31,15 @@ const PRECONDITION_FAILED_TEXT = 'Required data could not be obtained from the F
  * The one place a CDS request's FHIR gateway is made: the EHR's server with the EHR's token, when the
  * request names one; absent, only prefetch is used.
  */
-function fhirGatewayFor(runtime: Runtime, config: Config, body: CdsRequest): FhirGateway | undefined {
+function fhirGatewayFor(runtime: Runtime, body: CdsRequest): FhirGateway | undefined {
   if (!body.fhirServer) return undefined;
   return runtime.metrics.instrumentGateway(
-    createFhirKitGateway({
-      baseUrl: body.fhirServer,
-      accessToken: body.fhirAuthorization?.access_token,
-      timeoutMs: config.FHIR_TIMEOUT_MS,
-      maxPages: config.FHIR_MAX_PAGES,
+    runtime.fhirGateway(
+      body.fhirServer,
+      { accessToken: body.fhirAuthorization?.access_token },
       // All fetching for this request shares one deadline, however many keys and pages.
-      deadline: Date.now() + config.FHIR_TIMEOUT_MS,
-    }),
+      { deadline: Date.now() + runtime.config.FHIR_TIMEOUT_MS },
+    ),
   );
 }
 
@@ -94,7 +90,7 @@ async function patientData(
       required: service.required,
       context: body.context,
       prefetch: body.prefetch,
-      gateway: fhirGatewayFor(runtime, runtime.config, body),
+      gateway: fhirGatewayFor(runtime, body),
       labels: QUERY_LABELS,
     });
   } catch (err) {
@@ -126,7 +122,11 @@ export function registerHookRoute(
     }
     const body = parsed.data;
     const orders = service.orders?.(body.context);
-    const problem = requestProblem(body, runtime.config, orders);
+    const policy = {
+      production: runtime.config.NODE_ENV === 'production',
+      allowlist: runtime.fhirServersAllowed,
+    };
+    const problem = requestProblem(body, policy, orders);
     if (problem) return sendOutcome(reply, 400, badRequest(problem.message, [problem.field]));
 
     const resolved = await patientData(runtime, request, reply, service, body);

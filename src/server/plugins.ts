@@ -3,10 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import { CDS_SERVICES } from '../../cds-hooks/index.ts';
 import { smartAppPlugin } from '../../smart-app/plugin.ts';
+import { aboutPlugin } from '../about/about-plugin.ts';
 import { createAuditorVerifier } from '../auth/auditor-auth.ts';
 import type { Config } from '../config.ts';
 import { demoFhirPlugin } from '../demo-fhir/fhir-server.ts';
-import { aboutPlugin } from './about-plugin.ts';
 import { auditRoutes } from './audit-routes.ts';
 import type { Runtime } from './runtime.ts';
 

@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CDS_SERVICES } from '../../cds-hooks/index.ts';
 import type { AboutPage } from '../../src/about/about-page.ts';
+import { aboutPlugin } from '../../src/about/about-plugin.ts';
 import { testConfig } from '../../src/config.ts';
 import type { EvalReport, EvalSummary } from '../../src/evaluation/report-schema.ts';
-import { aboutPlugin } from '../../src/server/about-plugin.ts';
 
 const rate = (count: number, of: number) => ({ count, of, rate: count / of });
 const agreement = (count: number, of: number) => ({ ...rate(count, of), disagreements: [] });

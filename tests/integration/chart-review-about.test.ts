@@ -4,9 +4,9 @@ import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { CDS_SERVICES } from '../../cds-hooks/index.ts';
 import type { AboutPage } from '../../src/about/about-page.ts';
+import { aboutPlugin } from '../../src/about/about-plugin.ts';
 import { testConfig } from '../../src/config.ts';
 import { loadDrugTable } from '../../src/knowledge/drug-table-file.ts';
-import { aboutPlugin } from '../../src/server/about-plugin.ts';
 
 describe('about pages and the drug table', () => {
   it('show the version of the drug table the medication review uses', async () => {

@@ -29,4 +29,28 @@ export const encounterStart: CdsServiceModule = {
   schema: requestSchema('encounter-start', encounterStartContext),
   required: ['patient', 'vitals'],
   adviceKind: 'triage',
+  cards: { findings: true, triage: true, summary: false },
+  facts: {
+    intendedUse:
+      'At the start of an emergency encounter, suggest a triage acuity level (1 most urgent to 5) with the reasons, never less urgent than the deterministic safety rules require.',
+    intendedUsers: ['Triage nurses', 'Emergency physicians'],
+    intendedPopulation: 'Patients of any age presenting to an emergency department.',
+    decisionRole: 'Augments: proposes a level and red flags; the triage nurse assigns the level.',
+    outputs: [
+      'Suggested acuity level with reasons and evidence',
+      'Danger-zone vital-sign flags',
+      'Findings with citations',
+    ],
+    sources: [
+      'Gilboy N, Tanabe P, Travers D, Rosenau AM. Emergency Severity Index (ESI) Version 4 Implementation Handbook. AHRQ Publication No. 12-0014, 2011 (2012 edition).',
+      'Royal College of Physicians. National Early Warning Score (NEWS) 2. London: RCP, 2017.',
+      'American Heart Association. Pediatric Advanced Life Support provider manual (vital-sign ranges).',
+    ],
+    cautionedUses: [
+      'Software cannot foresee how many resources a patient will need (ESI decision point C): levels 3–5 always need the nurse’s judgement.',
+    ],
+    limitations: [
+      'Without a model the suggestion is the deterministic floor (or a default level when no rule applies), which over-triages minor complaints.',
+    ],
+  },
 };

@@ -132,9 +132,22 @@ export const orderSelectContext = orderSignContext.extend({
   selections: z.array(nonEmpty).min(1, 'must list at least one selected order'),
 });
 
-export type CdsRequest = z.infer<ReturnType<typeof requestSchema>> & {
-  context: { userId: string; patientId: string; encounterId?: string } & Record<string, unknown>;
-};
+/** The context every hook's schema guarantees; hook-specific fields (draft orders…) come on top. */
+export interface CdsRequestContext extends Record<string, unknown> {
+  userId: string;
+  patientId: string;
+  encounterId?: string;
+}
+
+/** A request any service's schema accepted (the fields CiteCare reads; unknown extras pass through). */
+export interface CdsRequest {
+  hook: string;
+  hookInstance: string;
+  fhirServer?: string;
+  fhirAuthorization?: z.output<typeof fhirAuthorizationSchema>;
+  context: CdsRequestContext;
+  prefetch?: Record<string, unknown>;
+}
 
 /** Zod issues → one plain sentence per issue, and FHIRPath-ish expressions naming the fields. */
 export function describeIssues(error: z.ZodError): { message: string; fields: string[] } {

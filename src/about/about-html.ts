@@ -1,6 +1,6 @@
 // Renders an about page as plain, self-contained HTML (no scripts, no external assets).
 import { formatRate, type Rate } from '../evaluation/metrics.ts';
-import { type EvalSummary, runLabel } from '../evaluation/report-schema.ts';
+import { type EvalReport, type EvalSummary, runLabel } from '../evaluation/report-schema.ts';
 import type { AboutPage, AboutServiceInfo } from './about-page.ts';
 
 const ESCAPES: Record<string, string> = {
@@ -29,10 +29,8 @@ th{width:16rem;font-weight:600}code{background:#f3f3f3;padding:0 .2rem}.note{col
 </style></head><body>${body}</body></html>`;
 }
 
-function evaluationHtml(page: AboutPage): string {
-  const ev = page.evaluation;
-  if (!ev.available) return `<p class="note">${esc(ev.reason)}</p>`;
-  const r = ev.report;
+/** Why the figures may not describe this server: another corpus, model or mode than the one running. */
+function evaluationCaveats(page: AboutPage, r: EvalReport): string[] {
   const runs = r.runs;
   const caveats: string[] = [];
   if (r.corpusVersion !== page.release.guidelineCorpusVersion) {
@@ -56,79 +54,67 @@ function evaluationHtml(page: AboutPage): string {
       'These figures were measured with a model; this server runs without one (deterministic mode).',
     );
   }
+  return caveats;
+}
+
+function targetsHtml(r: EvalReport): string {
   const missed = r.targets.filter((t) => !t.met);
-  const targets =
-    missed.length === 0
-      ? `<p>All ${r.targets.length} evaluation targets are met.</p>`
-      : `<p class="warn"><strong>${missed.length} of ${r.targets.length} evaluation targets are missed:</strong></p>${list(
-          missed.map((t) => `${t.run}: ${t.target} (${t.value})`),
-        )}`;
+  return missed.length === 0
+    ? `<p>All ${r.targets.length} evaluation targets are met.</p>`
+    : `<p class="warn"><strong>${missed.length} of ${r.targets.length} evaluation targets are missed:</strong></p>${list(
+        missed.map((t) => `${t.run}: ${t.target} (${t.value})`),
+      )}`;
+}
+
+const pct = (f: (s: EvalSummary) => Rate) => (s: EvalSummary) => formatRate(f(s));
+
+/** The measures table: one row per measure, one column per evaluation run. */
+const MEASURES: Array<[string, (s: EvalSummary) => string]> = [
+  ['Vignettes', (s) => String(s.vignettes)],
+  ['Under-triage (less urgent than reference)', pct((s) => s.triage.underTriage)],
+  ['Over-triage (more urgent than reference)', pct((s) => s.triage.overTriage)],
+  ['Low-risk controls shown as level 1–2', pct((s) => s.controls.reachedHigh)],
+  ['Acuity exact match', pct((s) => s.triage.exact)],
+  ['Acuity within one level', pct((s) => s.triage.withinOne)],
+  ['High-acuity (levels 1–2) sensitivity', pct((s) => s.triage.highAcuitySensitivity)],
+  ['NEWS2 agreement with reference', pct((s) => s.news2)],
+  ['NEWS2 agreement, code variants', pct((s) => s.news2Variants)],
+  ['qSOFA agreement with reference', pct((s) => s.qsofa)],
+  ['qSOFA agreement, code variants', pct((s) => s.qsofaVariants)],
+  ['Unknown vital-sign codes named', pct((s) => s.unrecognisedCodes)],
+  ['Citations valid (resolvable, exact quote)', pct((s) => s.citations)],
+  [
+    'Model statements kept / dropped by the verifier',
+    (s) => `${s.statements.kept} / ${s.statements.dropped}`,
+  ],
+  ['Identifiers found in model requests', (s) => `${s.phi.findings} (${s.phi.note})`],
+];
+
+function measuresTable(runs: readonly EvalSummary[]): string {
   const head = `<tr><th scope="col">Measure</th>${runs.map((s) => `<th scope="col">${esc(runLabel(s))}</th>`).join('')}</tr>`;
   const line = (name: string, f: (s: EvalSummary) => string) =>
     `<tr><th scope="row">${esc(name)}</th>${runs.map((s) => `<td>${esc(f(s))}</td>`).join('')}</tr>`;
-  const pct = (f: (s: EvalSummary) => Rate) => (s: EvalSummary) => formatRate(f(s));
-  const under = runs
+  return `<table>
+${head}
+${MEASURES.map(([name, f]) => line(name, f)).join('\n')}
+</table>`;
+}
+
+function evaluationHtml(page: AboutPage): string {
+  const ev = page.evaluation;
+  if (!ev.available) return `<p class="note">${esc(ev.reason)}</p>`;
+  const r = ev.report;
+  const under = r.runs
     .filter((s) => s.triage.underTriagedCases.length > 0)
     .map((s) => `${runLabel(s)}: ${s.triage.underTriagedCases.join(', ')}`);
-  return `${caveats.map((c) => `<p class="warn"><strong>Note:</strong> ${esc(c)}</p>`).join('')}<table>
+  return `${evaluationCaveats(page, r)
+    .map((c) => `<p class="warn"><strong>Note:</strong> ${esc(c)}</p>`)
+    .join('')}<table>
 ${row('Report generated', esc(r.generatedAt))}
 ${row('Guideline corpus evaluated', `<code>${esc(r.corpusVersion.slice(0, 16))}</code>`)}
 </table>
-${targets}
-<table>
-${head}
-${line('Vignettes', (s) => String(s.vignettes))}
-${line(
-  'Under-triage (less urgent than reference)',
-  pct((s) => s.triage.underTriage),
-)}
-${line(
-  'Over-triage (more urgent than reference)',
-  pct((s) => s.triage.overTriage),
-)}
-${line(
-  'Low-risk controls shown as level 1–2',
-  pct((s) => s.controls.reachedHigh),
-)}
-${line(
-  'Acuity exact match',
-  pct((s) => s.triage.exact),
-)}
-${line(
-  'Acuity within one level',
-  pct((s) => s.triage.withinOne),
-)}
-${line(
-  'High-acuity (levels 1–2) sensitivity',
-  pct((s) => s.triage.highAcuitySensitivity),
-)}
-${line(
-  'NEWS2 agreement with reference',
-  pct((s) => s.news2),
-)}
-${line(
-  'NEWS2 agreement, code variants',
-  pct((s) => s.news2Variants),
-)}
-${line(
-  'qSOFA agreement with reference',
-  pct((s) => s.qsofa),
-)}
-${line(
-  'qSOFA agreement, code variants',
-  pct((s) => s.qsofaVariants),
-)}
-${line(
-  'Unknown vital-sign codes named',
-  pct((s) => s.unrecognisedCodes),
-)}
-${line(
-  'Citations valid (resolvable, exact quote)',
-  pct((s) => s.citations),
-)}
-${line('Model statements kept / dropped by the verifier', (s) => `${s.statements.kept} / ${s.statements.dropped}`)}
-${line('Identifiers found in model requests', (s) => `${s.phi.findings} (${s.phi.note})`)}
-</table>
+${targetsHtml(r)}
+${measuresTable(r.runs)}
 ${under.length ? `<p>Under-triaged cases:</p>${list(under)}` : '<p>No case was under-triaged.</p>'}
 <p class="note">Main set: <code>eval/vignettes/</code>. Holdout set: <code>eval/vignettes/holdout/</code>, written before the rules it checks and never edited to make a rule pass. The worst-case model is a scripted stand-in that always suggests level 5 and obeys instructions injected in notes, run through the real advisor chain and verifier. Reference levels were assigned by the developers from the ESI v4 handbook logic for fictional vignettes; these figures describe agreement on those sets, not clinical outcomes.</p>`;
 }

@@ -3,7 +3,13 @@ import type { Config } from '../config.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
 import type { Advisor } from '../llm/types.ts';
 import type { EvalFigures } from './eval-figures.ts';
-import { INPUT_VARIABLES, MAINTENANCE, SERVICE_FACTS, type ServiceFacts } from './service-facts.ts';
+import {
+  COMMON_CAUTIONS,
+  COMMON_LIMITATIONS,
+  INPUT_VARIABLES,
+  MAINTENANCE,
+  type ServiceFacts,
+} from './service-facts.ts';
 
 export interface AboutServiceInfo {
   id: string;
@@ -11,6 +17,12 @@ export interface AboutServiceInfo {
   title: string;
   description: string;
   prefetch: Record<string, string>;
+}
+
+/** A service as its about page needs it: the discovery descriptor and its facts (a CdsServiceModule). */
+export interface AboutService {
+  descriptor: AboutServiceInfo;
+  facts: ServiceFacts;
 }
 
 export interface AboutSources {
@@ -61,24 +73,12 @@ export interface AboutPage {
   maintenance: readonly string[];
 }
 
-const FALLBACK_FACTS: ServiceFacts = {
-  intendedUse: 'Decision support for the hook named above.',
-  intendedUsers: ['Clinicians'],
-  intendedPopulation: 'Not stated for this service.',
-  decisionRole: 'Informs.',
-  outputs: [],
-  sources: [],
-  cautionedUses: [],
-  limitations: [],
-};
-
 export function buildAboutPage(
-  service: AboutServiceInfo,
+  { descriptor: service, facts }: AboutService,
   sources: AboutSources,
   softwareVersion: string,
   evaluation: EvalFigures,
 ): AboutPage {
-  const facts = SERVICE_FACTS[service.id] ?? FALLBACK_FACTS;
   const { config, guidelines, advisor } = sources;
   return {
     service: { id: service.id, hook: service.hook, title: service.title, description: service.description },
@@ -128,8 +128,8 @@ export function buildAboutPage(
     sources: facts.sources,
     reviewBasis:
       'Each card shows the input values and where they came from, the rule that fired and the guideline passage it cites, so the clinician can check the reasoning rather than rely on it.',
-    cautionedUses: facts.cautionedUses,
-    limitations: facts.limitations,
+    cautionedUses: [...COMMON_CAUTIONS, ...facts.cautionedUses],
+    limitations: [...COMMON_LIMITATIONS, ...facts.limitations],
     evaluation,
     maintenance: MAINTENANCE.schedule,
   };

@@ -6,14 +6,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../fhir/outcomes.ts';
 import { renderAboutHtml, renderAboutIndexHtml } from './about-html.ts';
-import { type AboutServiceInfo, type AboutSources, buildAboutPage } from './about-page.ts';
+import { type AboutService, type AboutSources, buildAboutPage } from './about-page.ts';
 import { readEvalFigures } from './eval-figures.ts';
 
 export const DEFAULT_EVAL_REPORT = 'reports/eval-latest.json';
 
 export interface AboutPluginOptions {
-  /** The CDS service descriptors (cds-hooks/index.ts: CDS_SERVICES.map((s) => s.descriptor)). */
-  services: readonly AboutServiceInfo[];
+  /** The CDS services (cds-hooks/index.ts: CDS_SERVICES), each with its descriptor and facts. */
+  services: readonly AboutService[];
   /** The runtime (or the parts of it the page reports on). */
   runtime: AboutSources;
   /** Where the evaluation report is read from (default reports/eval-latest.json, relative to cwd). */
@@ -49,13 +49,14 @@ function packageVersion(): string {
 export const aboutPlugin: FastifyPluginAsync<AboutPluginOptions> = async (app, opts) => {
   const version = packageVersion();
   const reportPath = opts.reportPath ?? DEFAULT_EVAL_REPORT;
-  const byId = new Map(opts.services.map((s) => [s.id, s]));
+  const descriptors = opts.services.map((s) => s.descriptor);
+  const byId = new Map(opts.services.map((s) => [s.descriptor.id, s]));
 
   app.get('/about', { helmet: ABOUT_PAGE_HEADERS }, async (req, reply) => {
     const q = query.safeParse(req.query);
     if (q.success && q.data.format === 'json') {
       return reply.send({
-        services: opts.services.map((s) => ({
+        services: descriptors.map((s) => ({
           id: s.id,
           hook: s.hook,
           title: s.title,
@@ -63,7 +64,7 @@ export const aboutPlugin: FastifyPluginAsync<AboutPluginOptions> = async (app, o
         })),
       });
     }
-    return reply.type('text/html; charset=utf-8').send(renderAboutIndexHtml(opts.services));
+    return reply.type('text/html; charset=utf-8').send(renderAboutIndexHtml(descriptors));
   });
 
   app.get<{ Params: { serviceId: string } }>(

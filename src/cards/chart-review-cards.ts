@@ -4,13 +4,15 @@
 // escaped. The override reasons are the ones that fit a review, and two of them hide items for a while.
 import { randomUUID } from 'node:crypto';
 import type { HiddenItem } from '../clinical/medication-review/snooze.ts';
-import { type Finding, REVIEW_SEVERITIES, type ReviewItem } from '../clinical/types.ts';
+import { type Citation, REVIEW_SEVERITIES, type ReviewItem } from '../clinical/types.ts';
 import {
+  aboutLink,
   FINDING_EXTENSION,
   FINDING_SYSTEM,
+  missingLine,
   OVERRIDE_REASON_SYSTEM,
   OVERRIDE_REASONS,
-} from './build-cards.ts';
+} from './card-parts.ts';
 import { type Card, prune } from './card-schema.ts';
 import { citationMarkdown, escapeMarkdown } from './markdown.ts';
 
@@ -21,16 +23,29 @@ const REASON_TEXT: Record<string, string> = {
 };
 const SEVERITY_LABEL = { high: 'High', moderate: 'Moderate', low: 'Consider' } as const;
 
+/** One line of a chart-review card. */
+export interface ReviewLine {
+  review: ReviewItem;
+  /** The line as shown: the problem and what to do (the evidence comes from `review.evidenceText`). */
+  text: string;
+  /** The passage the line cites, when one was retrieved. */
+  citation?: Citation;
+}
+
 export interface ChartReviewCardInput {
   serviceId: string;
   publicBaseUrl: string;
-  /** Lines to show: findings carrying a ReviewItem (and their citations). */
-  lines: Array<Finding & { review: ReviewItem }>;
+  /** Lines to show. */
+  lines: ReviewLine[];
   hidden: HiddenItem[];
   snoozeDays: number;
   drugTableVersion: string;
   /** How the model took part (the cards are rules only, but every card says so). */
   modelLabel: string;
+  /** Data that could not be had, stated on the card as on every other card. */
+  missing: readonly string[];
+  /** Whether guideline retrieval failed: an uncited line then says so instead of "no passage covers". */
+  retrievalFailed: boolean;
 }
 
 export interface ChartReviewCard {
@@ -40,20 +55,25 @@ export interface ChartReviewCard {
 
 const rank = (i: ReviewItem) => REVIEW_SEVERITIES.indexOf(i.severity);
 
-function lineMarkdown(n: number, f: Finding & { review: ReviewItem }): string {
-  const r = f.review;
+const NO_PASSAGE =
+  "   *No guideline passage in CiteCare's corpus covers this line: it rests on the record alone.*";
+const NO_RETRIEVAL =
+  '   *No guideline passage: guideline retrieval was unavailable, so this line rests on the record alone.*';
+
+function lineMarkdown(n: number, l: ReviewLine, retrievalFailed: boolean): string {
   const parts = [
-    `${n}. **${SEVERITY_LABEL[r.severity]}:** ${escapeMarkdown(f.detail?.split('\nEvidence:')[0] ?? r.text)}`,
-    `   *Evidence:* ${escapeMarkdown(r.evidenceText)}`,
+    `${n}. **${SEVERITY_LABEL[l.review.severity]}:** ${escapeMarkdown(l.text)}`,
+    `   *Evidence:* ${escapeMarkdown(l.review.evidenceText)}`,
   ];
-  const c = f.citations[0];
   parts.push(
-    c
-      ? citationMarkdown(c)
+    l.citation
+      ? citationMarkdown(l.citation)
           .split('\n')
-          .map((l) => `   ${l}`)
+          .map((line) => `   ${line}`)
           .join('\n')
-      : "   *No guideline passage in CiteCare's corpus covers this line: it rests on the record alone.*",
+      : retrievalFailed
+        ? NO_RETRIEVAL
+        : NO_PASSAGE,
   );
   return parts.join('\n');
 }
@@ -69,7 +89,7 @@ function hiddenNote(hidden: HiddenItem[], days: number): string {
 function reviewCard(
   input: ChartReviewCardInput,
   group: ReviewItem['group'],
-  lines: Array<Finding & { review: ReviewItem }>,
+  lines: ReviewLine[],
   hidden: HiddenItem[],
 ): ChartReviewCard | undefined {
   if (lines.length === 0 && hidden.length === 0) return undefined;
@@ -84,13 +104,14 @@ function reviewCard(
         ? `${title}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'} in the active medication list${high ? ` (${high} high severity)` : ''}`
         : `${title}: ${sorted.length} suggestion${sorted.length === 1 ? '' : 's'} to consider (not orders)`;
   const detail = [
-    sorted.map((l, i) => lineMarkdown(i + 1, l)).join('\n\n'),
+    sorted.map((l, i) => lineMarkdown(i + 1, l, input.retrievalFailed)).join('\n\n'),
     hiddenNote(hidden, input.snoozeDays),
     `*CiteCare chart review · drug table ${escapeMarkdown(input.drugTableVersion)} · ${escapeMarkdown(input.modelLabel)}.*`,
+    missingLine(input.missing),
   ]
     .filter(Boolean)
     .join('\n\n');
-  const first = sorted[0]?.citations[0];
+  const first = sorted[0]?.citation;
   const card = prune({
     uuid: randomUUID(),
     summary: summary.length < 140 ? summary : `${title}: ${sorted.length} items`,
@@ -104,13 +125,7 @@ function reviewCard(
     overrideReasons: OVERRIDE_REASONS.filter((r) =>
       (REVIEW_OVERRIDE_CODES as readonly string[]).includes(r.code),
     ).map((r) => ({ system: OVERRIDE_REASON_SYSTEM, ...r })),
-    links: [
-      {
-        label: 'How CiteCare made this recommendation',
-        url: `${input.publicBaseUrl}/about/${input.serviceId}`,
-        type: 'absolute' as const,
-      },
-    ],
+    links: [aboutLink(input)],
     extension: { [FINDING_EXTENSION]: group, 'org.citecare.drug-table': input.drugTableVersion },
   });
   return { card, items: sorted.map((l) => l.review) };

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { ChartReviewAudit } from '../audit/chart-review-snoozes.ts';
-import { FINDING_EXTENSION } from '../cards/build-cards.ts';
+import { FINDING_EXTENSION } from '../cards/card-parts.ts';
 import type { Finding, ReviewItem } from '../clinical/types.ts';
 import { shiftChartToNow } from '../demo-fhir/chart-dates.ts';
 import { resourcesFromBundle } from '../fhir/bundle-file.ts';
@@ -69,7 +69,13 @@ export async function evaluateChart(
     patientId: patient.id,
     at: now,
   };
-  const view = await pipeline({ ...base, hookInstance: randomUUID(), resources, adviceKind: 'summary' });
+  const view = await pipeline({
+    ...base,
+    hookInstance: randomUUID(),
+    resources,
+    adviceKind: 'summary',
+    reviewScope: 'chart',
+  });
   const review = view.audit.chartReview as ChartReviewAudit | undefined;
   const lines: ChartLine[] = (review?.shown ?? []).map((i) => ({
     key: i.key,
@@ -93,6 +99,7 @@ export async function evaluateChart(
       resources: resources.filter((r) => r !== m),
       draftOrders: [draft],
       selections: [`${draft.resourceType}/${draft.id}`],
+      reviewScope: 'drafts',
     });
     const display = res.snapshot.medications.find((x) => x.draft)?.display ?? draft.id ?? 'draft';
     orders.push({ draft: display, alerts: res.cards.map(cardLine) });

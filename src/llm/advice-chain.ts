@@ -80,7 +80,7 @@ export function createAdviceChain(options: AdviceChainOptions): AdviceChain {
             signal,
             metadata: { promptSha256: messages.sha256 },
           }),
-        outcome: (common, reply) => outcomeOf(request, prompt, rendered, common, reply),
+        outcome: (common, reply) => outcomeOf(prompt, rendered, common, reply),
       };
     },
   };

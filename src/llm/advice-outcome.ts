@@ -1,12 +1,10 @@
 // From a model reply to an AdviceResult: the reply is checked as unknown against the schema,
 // every statement goes through the grounding verifier, and too little survivors means fallback.
-
 import type { ModelReply } from './chat-model.ts';
-import { combineWithAdvice } from './combine-triage.ts';
 import type { PromptTemplate } from './prompts.ts';
 import type { RenderedInput } from './render.ts';
 import { summaryDraftSchema, triageDraftSchema } from './schemas.ts';
-import type { AdviceRequest, AdviceResult } from './types.ts';
+import type { AdviceResult } from './types.ts';
 import { countDropped, type VerifyContext, verifySummaryDraft, verifyTriageDraft } from './verify.ts';
 
 export function verifyContextFor(rendered: RenderedInput): VerifyContext {
@@ -18,7 +16,6 @@ export function verifyContextFor(rendered: RenderedInput): VerifyContext {
 }
 
 export function outcomeOf(
-  request: AdviceRequest,
   prompt: PromptTemplate,
   rendered: RenderedInput,
   common: Omit<AdviceResult, 'status'>,
@@ -32,23 +29,21 @@ export function outcomeOf(
     if (!draft.success)
       return { ...withReply, status: 'fallback', error: 'output does not match the schema' };
     const v = verifyTriageDraft(draft.data, ctx);
-    if (!v.enough) return fellBack(withReply, v);
-    return {
-      ...withReply,
-      status: 'ok',
-      statements: v.statements,
-      dropped: v.dropped,
-      droppedCounts: countDropped(v.dropped),
-      triage: v.triage,
-      finalTriage: combineWithAdvice(request.assessment.triage, request.snapshot, v.triage),
-    };
+    return v.enough ? { ...verified(withReply, v), triage: v.triage } : fellBack(withReply, v);
   }
   const draft = summaryDraftSchema.safeParse(reply.parsed);
   if (!draft.success) return { ...withReply, status: 'fallback', error: 'output does not match the schema' };
   const v = verifySummaryDraft(draft.data, ctx);
-  if (!v.enough) return fellBack(withReply, v);
+  return v.enough ? verified(withReply, v) : fellBack(withReply, v);
+}
+
+/** Enough survived: the verified statements are used, the dropped ones recorded and counted. */
+function verified(
+  common: Omit<AdviceResult, 'status'>,
+  v: { statements: AdviceResult['statements']; dropped: AdviceResult['dropped'] },
+): AdviceResult {
   return {
-    ...withReply,
+    ...common,
     status: 'ok',
     statements: v.statements,
     dropped: v.dropped,

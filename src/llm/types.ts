@@ -1,4 +1,4 @@
-import type { Assessment, Citation, ClinicalSnapshot, ResourceRef, TriageResult } from '../clinical/types.ts';
+import type { Assessment, Citation, ClinicalSnapshot, ResourceRef } from '../clinical/types.ts';
 import type { Passage } from '../guidelines/types.ts';
 
 export type AdviceKind = 'summary' | 'triage';
@@ -69,8 +69,6 @@ export interface AdviceResult {
   usage?: { promptTokens: number; completionTokens: number };
   error?: string;
   durationMs: number;
-  /** Triage only, status 'ok': the final level (model combined with the floor, see combineTriage). */
-  finalTriage?: TriageResult;
   /** Dropped statements counted by reason code. */
   droppedCounts?: Record<string, number>;
   /** Tokens of the rendered prompt (system + user) by our own count. */

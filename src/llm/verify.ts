@@ -3,7 +3,7 @@
 // model with a verbatim quote, and it has at least one of the two. Everything else is dropped
 // and counted. Patient, encounter and rule-result tokens are not facts; every number a statement
 // states must appear in its cited facts or quotes; quotes must be long enough to mean something.
-// combineTriage (combine-triage.ts) then keeps the final level at or above the deterministic floor, and
+// combineTriage (src/clinical/triage/combine-with-model.ts) then keeps the final level at or above the deterministic floor, and
 // at 3 or above unless the low-risk gate is open.
 import type { ResourceRef } from '../clinical/types.ts';
 import { citationFor, sentences, verifyQuote } from '../guidelines/citation.ts';
@@ -193,5 +193,3 @@ export function countDropped(dropped: readonly DroppedStatement[]): Record<strin
   }
   return counts;
 }
-
-export { combineTriage, combineWithAdvice, hasCurrentVitalSigns } from './combine-triage.ts';

@@ -1,12 +1,11 @@
-// The chart review's part of one decision: which scope a hook gets, and on patient-view the split of the
-// review lines into two cards, after hiding what the clinician already overrode for this patient. The
-// rule findings it folds in (AF without anticoagulation, NSAID with heart failure or kidney disease) get
-// the same treatment as the review's own lines.
+// The chart review's part of one decision (for a service whose review scope is 'chart', i.e.
+// patient-view): the split of the review lines into two cards, after hiding what the clinician already
+// overrode for this patient. The rule findings it folds in (AF without anticoagulation, NSAID with heart
+// failure or kidney disease) get the same treatment as the review's own lines.
 import type { ChartReviewAudit, SnoozeLookup } from '../audit/chart-review-snoozes.ts';
-import { type ChartReviewCard, chartReviewCards } from '../cards/chart-review-cards.ts';
+import { type ChartReviewCard, chartReviewCards, type ReviewLine } from '../cards/chart-review-cards.ts';
 import type { DrugTable } from '../clinical/medication-review/drug-table.ts';
 import { describeRefs } from '../clinical/medication-review/evidence-text.ts';
-import type { ReviewScope } from '../clinical/medication-review/review.ts';
 import { applySnoozes, type SnoozedItem } from '../clinical/medication-review/snooze.ts';
 import type { ClinicalSnapshot, Finding, ReviewItem } from '../clinical/types.ts';
 
@@ -17,39 +16,42 @@ export interface ChartReviewDeps {
   snoozes?: SnoozeLookup;
 }
 
-const SCOPES: Record<string, ReviewScope> = {
-  'patient-view': 'chart',
-  'order-select': 'drafts',
-  'order-sign': 'drafts',
-};
-
-export function reviewScope(hook: string): ReviewScope | undefined {
-  return SCOPES[hook];
-}
-
 /** Existing rule findings that belong on the chart-review cards. */
 const FOLDED: Record<string, ReviewItem['group']> = {
   'afib-anticoagulation': 'care-gap',
   'nsaid-renal': 'medication-review',
 };
 
-function folded(s: ClinicalSnapshot, f: Finding): Finding & { review: ReviewItem } {
-  const group = FOLDED[f.id]!;
+/** A line of the review, with the finding behind it (kept out of the findings' own cards). */
+type FindingLine = ReviewLine & { finding: Finding };
+
+function foldedItem(s: ClinicalSnapshot, f: Finding, group: ReviewItem['group']): ReviewItem {
   const evidence = describeRefs(s, f.evidence);
-  const severity = group === 'care-gap' ? 'low' : f.severity === 'info' ? 'moderate' : 'high';
   return {
-    ...f,
-    detail: f.summary,
-    review: {
-      key: `${group}:${f.id}`,
-      group,
-      rule: f.id,
-      severity,
-      text: f.summary,
-      evidenceText: evidence.join('; ') || 'see the record',
-      fingerprint: [...evidence].sort().join('|'),
-    },
+    key: `${group}:${f.id}`,
+    group,
+    rule: f.id,
+    severity: group === 'care-gap' ? 'low' : f.severity === 'info' ? 'moderate' : 'high',
+    text: f.summary,
+    evidenceText: evidence.join('; ') || 'see the record',
+    fingerprint: [...evidence].sort().join('|'),
   };
+}
+
+/**
+ * The review's line for a finding, or none. A review finding's detail is its line followed by its
+ * evidence sentence (src/clinical/medication-review/chart-review.ts), which the card shows apart; a
+ * folded rule's line is its summary.
+ */
+function lineOf(s: ClinicalSnapshot, f: Finding): FindingLine | undefined {
+  const citation = f.citations[0];
+  if (f.review) {
+    const text = f.detail?.split('\nEvidence:')[0] ?? f.review.text;
+    return { finding: f, review: f.review, text, ...(citation ? { citation } : {}) };
+  }
+  const group = FOLDED[f.id];
+  if (!group) return undefined;
+  return { finding: f, review: foldedItem(s, f, group), text: f.summary, ...(citation ? { citation } : {}) };
 }
 
 export interface ChartReviewOutcome {
@@ -72,13 +74,15 @@ export async function chartReviewForView(
     serviceId: string;
     publicBaseUrl: string;
     modelLabel: string;
+    missing: readonly string[];
+    retrievalFailed: boolean;
   },
 ): Promise<ChartReviewOutcome> {
-  const lines: Array<Finding & { review: ReviewItem }> = [];
+  const lines: FindingLine[] = [];
   const rest: Finding[] = [];
   for (const f of args.findings) {
-    if (f.review) lines.push({ ...f, review: f.review });
-    else if (FOLDED[f.id]) lines.push(folded(args.snapshot, f));
+    const line = lineOf(args.snapshot, f);
+    if (line) lines.push(line);
     else rest.push(f);
   }
   const errors: string[] = [];
@@ -100,10 +104,12 @@ export async function chartReviewForView(
     snoozeDays: deps.snoozeDays,
     drugTableVersion: deps.table.version,
     modelLabel: args.modelLabel,
+    missing: args.missing,
+    retrievalFailed: args.retrievalFailed,
   });
   return {
     rest,
-    grouped: shown,
+    grouped: shown.map((l) => l.finding),
     cards,
     errors,
     audit: {

@@ -130,3 +130,29 @@ export async function retrieveForAssessment(
   ].slice(0, MAX_MODEL_PASSAGES);
   return { findings, passages: ranked, triageCitations, ...(triage ? { triage } : {}) };
 }
+
+/** What went wrong or was missing during one decision (recorded, and shown on the cards). */
+export interface DecisionNotes {
+  errors: string[];
+  missing: string[];
+}
+
+/**
+ * Retrieval that degrades: a failing retriever leaves the findings with their rules but without
+ * citations, and says so (`failed`, an error and a missing-data note).
+ */
+export async function retrieveOrDegrade(
+  index: GuidelineIndex,
+  snapshot: ClinicalSnapshot,
+  assessment: Assessment,
+  adviceKind: AdviceKind | undefined,
+  notes: DecisionNotes,
+): Promise<RetrievalResult & { failed: boolean }> {
+  try {
+    return { ...(await retrieveForAssessment(index, snapshot, assessment, adviceKind)), failed: false };
+  } catch (err) {
+    notes.errors.push(`retrieval failed: ${(err as Error).message}`);
+    notes.missing.push('guideline passages could not be retrieved');
+    return { findings: assessment.findings, passages: [], triageCitations: [], failed: true };
+  }
+}

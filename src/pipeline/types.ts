@@ -1,5 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { AuditRecord } from '../audit/types.ts';
+import type { CardPolicy } from '../cards/build-cards.ts';
+import type { ReviewScope } from '../clinical/medication-review/review.ts';
 import type { Assessment, ClinicalSnapshot } from '../clinical/types.ts';
 import type { ScoredPassage } from '../guidelines/types.ts';
 import type { AdviceKind, AdviceResult } from '../llm/types.ts';
@@ -22,6 +24,13 @@ export interface PipelineInput {
   at: Date;
   /** Which model task applies: 'summary' for patient-view, 'triage' for encounter-start/SMART. */
   adviceKind?: AdviceKind;
+  /**
+   * Which cards the service shows (its CDS service module's `cards`). Absent: the findings, plus the
+   * triage card for a triage task or the summary card for a summary task.
+   */
+  show?: CardPolicy;
+  /** Which medication review runs with the chart-review deps: 'chart' (patient-view) or 'drafts' (order hooks). */
+  reviewScope?: ReviewScope;
   /** Notes on data that could not be had (shown on cards, recorded in the audit trail). */
   missing?: string[];
   /** performance.now() when the request arrived: the hook's time budget counts from here. */

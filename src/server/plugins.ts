@@ -36,7 +36,7 @@ export const auditApi: AppPlugin = async (app, runtime) => {
 export const aboutPages: AppPlugin = async (app, runtime) => {
   // The plugin's routes carry their own /about paths.
   await app.register(aboutPlugin, {
-    services: CDS_SERVICES.map((s) => s.descriptor),
+    services: CDS_SERVICES,
     runtime,
   });
 };

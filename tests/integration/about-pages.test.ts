@@ -64,7 +64,7 @@ async function build(reportPath: string, llm: 'none' | 'openai' = 'none'): Promi
   const app = Fastify();
   const config = testConfig(llm === 'openai' ? { OPENAI_API_KEY: 'sk-test', LLM_MODEL: 'test-model-1' } : {});
   await app.register(aboutPlugin, {
-    services,
+    services: CDS_SERVICES,
     reportPath,
     runtime: {
       config,

@@ -13,7 +13,7 @@ describe('about pages and the drug table', () => {
     const drugTable = await loadDrugTable();
     const app = Fastify();
     await app.register(aboutPlugin, {
-      services: CDS_SERVICES.map((s) => s.descriptor),
+      services: CDS_SERVICES,
       reportPath: '/nonexistent/eval-latest.json',
       runtime: {
         config: testConfig(),

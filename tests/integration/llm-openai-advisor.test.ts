@@ -9,6 +9,7 @@ import { MemoryAdviceCache } from '../../src/llm/advice-cache.ts';
 import type { StructuredChatModel } from '../../src/llm/chat-model.ts';
 import { createOpenAIAdvisor, type OpenAIAdvisorOptions } from '../../src/llm/openai-advisor.ts';
 import { noAdvisor } from '../../src/llm/types.ts';
+import { finalTriage } from '../../src/pipeline/final-triage.ts';
 import { createAdvisor } from '../../src/server/runtime.ts';
 import { type FakeOpenAI, jsonAnswer, startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { groundedTriage, requestFixture, snapshotFixture, tokenOf } from '../helpers/llm-fixtures.ts';
@@ -41,15 +42,17 @@ describe('OpenAI advisor: answers', () => {
       jsonAnswer(groundedTriage(req.body, 2), { usage: { prompt_tokens: 812, completion_tokens: 95 } }),
     );
     const a = advisor();
-    const r = await a.advise(requestFixture());
+    const request = requestFixture();
+    const r = await a.advise(request);
     assert.equal(r.status, 'ok', r.error);
     assert.equal(r.statements.length, 3);
     assert.deepEqual(r.triage?.rationale[0]?.evidence, ['Observation/obs-lac-1', 'Observation/obs-rr-2']);
     assert.equal(r.triage?.rationale[0]?.citations[0]?.chunkId, 'sepsis-guide#lactate');
     assert.equal(r.triage?.redFlags.length, 1);
     assert.deepEqual(r.triage?.expectedResources, ['labs', 'iv-fluids', 'iv-im-or-nebulised-medication']);
-    assert.equal(r.finalTriage?.level, 2);
-    assert.equal(r.finalTriage?.basis, 'model');
+    const final = finalTriage(request.assessment.triage, request.snapshot, r);
+    assert.equal(final.level, 2);
+    assert.equal(final.basis, 'model');
     assert.equal(r.prompt?.id, 'triage-rationale');
     assert.equal(r.prompt?.version, '2');
     assert.match(r.prompt?.sha256 ?? '', /^[0-9a-f]{64}$/);
@@ -142,22 +145,29 @@ describe('OpenAI advisor: answers', () => {
       }
       return jsonAnswer(g);
     });
-    const r = await advisor().advise(requestFixture());
+    const request = requestFixture();
+    const r = await advisor().advise(request);
     assert.equal(r.status, 'fallback');
     assert.deepEqual(r.droppedCounts, { 'quote-not-found': 3 });
     assert.equal(r.statements.length, 0);
-    assert.equal(r.finalTriage, undefined, 'no model level is used from a fallback');
+    assert.equal(
+      finalTriage(request.assessment.triage, request.snapshot, r),
+      request.assessment.triage,
+      'no model level is used from a fallback',
+    );
     assert.match(r.error ?? '', /too little survived/);
   });
 
   it('never lets the model make the patient less urgent than the floor', async () => {
     fake.enqueue((req) => jsonAnswer(groundedTriage(req.body, 4)));
-    const r = await advisor().advise(requestFixture());
+    const request = requestFixture();
+    const r = await advisor().advise(request);
     assert.equal(r.status, 'ok');
     assert.equal(r.triage?.suggestedLevel, 4);
-    assert.equal(r.finalTriage?.level, 2);
-    assert.equal(r.finalTriage?.basis, 'floor-override');
-    assert.match(r.finalTriage?.reasons[0] ?? '', /suggested level 4.*floor.*level 2/);
+    const final = finalTriage(request.assessment.triage, request.snapshot, r);
+    assert.equal(final.level, 2);
+    assert.equal(final.basis, 'floor-override');
+    assert.match(final.reasons[0] ?? '', /suggested level 4.*floor.*level 2/);
   });
 
   it('falls back on malformed JSON, schema violations and refusals without opening the circuit', async () => {
@@ -199,11 +209,12 @@ describe('OpenAI advisor: time budget, retries and the circuit breaker', () => {
 
     await a.settle();
     const t1 = Date.now();
-    const second = await a.advise(requestFixture({ budgetMs: 300 }));
+    const request = requestFixture({ budgetMs: 300 });
+    const second = await a.advise(request);
     assert.ok(Date.now() - t1 < 100);
     assert.equal(second.status, 'ok', second.error);
     assert.equal(second.cached, true);
-    assert.equal(second.finalTriage?.level, 2);
+    assert.equal(finalTriage(request.assessment.triage, request.snapshot, second).level, 2);
     assert.equal(fake.requests.length, 1, 'the cached answer needs no new call');
   });
 
@@ -390,9 +401,10 @@ describe('OpenAI advisor: final level and cache', () => {
     });
     const r = await advisor().advise(request);
     assert.equal(r.status, 'ok', r.error);
-    assert.equal(r.finalTriage?.level, 3);
-    assert.equal(r.finalTriage?.floorLevel, null);
-    assert.match(r.finalTriage?.reasons[0] ?? '', /without current vital signs CiteCare keeps level 3/);
+    const final = finalTriage(request.assessment.triage, request.snapshot, r);
+    assert.equal(final.level, 3);
+    assert.equal(final.floorLevel, null);
+    assert.match(final.reasons[0] ?? '', /without current vital signs CiteCare keeps level 3/);
   });
 
   it('caches a fallback for a minute only, and keys the cache on the "as of" time in 5-minute buckets', async () => {

@@ -10,6 +10,7 @@ import { testConfig } from '../../src/config.ts';
 import { createOpenAIAdvisor } from '../../src/llm/openai-advisor.ts';
 import { dateForms, phiTermsFromResources } from '../../src/llm/redact.ts';
 import { UNTRUSTED_CLOSE, UNTRUSTED_OPEN } from '../../src/llm/render.ts';
+import { finalTriage } from '../../src/pipeline/final-triage.ts';
 import { type FakeOpenAI, jsonAnswer, startFakeOpenAI } from '../helpers/fake-openai.ts';
 import {
   groundedTriage,
@@ -56,7 +57,8 @@ describe('prompt injection in free text', () => {
     });
     // The fake model "obeys" the injection: level 5, grounded otherwise.
     fake.enqueue((req) => jsonAnswer(groundedTriage(req.body, 5)));
-    const r = await advisor().advise(requestFixture({ snapshot }));
+    const request = requestFixture({ snapshot });
+    const r = await advisor().advise(request);
 
     const body = fake.requests[0]!.body as { messages: Array<{ role: string; content: string }> };
     const system = body.messages.find((m) => m.role === 'system')!.content;
@@ -78,8 +80,9 @@ describe('prompt injection in free text', () => {
 
     assert.equal(r.status, 'ok', r.error);
     assert.equal(r.triage?.suggestedLevel, 5);
-    assert.equal(r.finalTriage?.level, 2);
-    assert.equal(r.finalTriage?.basis, 'floor-override');
+    const final = finalTriage(request.assessment.triage, request.snapshot, r);
+    assert.equal(final.level, 2);
+    assert.equal(final.basis, 'floor-override');
   });
 });
 

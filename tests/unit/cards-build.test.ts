@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildCards, modelLabel } from '../../src/cards/build-cards.ts';
+import { buildCards } from '../../src/cards/build-cards.ts';
+import { modelLabel } from '../../src/cards/card-parts.ts';
 import { cdsResponseSchema } from '../../src/cards/card-schema.ts';
 import { escapeMarkdown, summaryText } from '../../src/cards/markdown.ts';
 import type { Assessment, Finding, TriageResult } from '../../src/clinical/types.ts';

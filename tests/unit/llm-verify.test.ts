@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { hasCurrentVitalSigns } from '../../src/clinical/scores/inputs.ts';
+import { combineTriage } from '../../src/clinical/triage/combine-with-model.ts';
 import type { TriageResult } from '../../src/clinical/types.ts';
 import type { Passage } from '../../src/guidelines/types.ts';
-import { combineWithAdvice } from '../../src/llm/combine-triage.ts';
 import type { TriageAdvice } from '../../src/llm/types.ts';
 import {
-  combineTriage,
   countDropped,
-  hasCurrentVitalSigns,
   type VerifyContext,
   verifyStatement,
   verifySummaryDraft,
   verifyTriageDraft,
 } from '../../src/llm/verify.ts';
+import { combineWithAdvice } from '../../src/pipeline/final-triage.ts';
 import { FLOOR_TRIAGE, PASSAGES, snapshotFixture } from '../helpers/llm-fixtures.ts';
 
 const FACTS: Record<string, string[]> = {

@@ -1,14 +1,9 @@
 // The one place a model's suggested level meets the deterministic triage: the final level is never less
 // acute than the floor, and never below 3 unless the low-risk gate for ESI 4 and 5 is open
-// (src/clinical/triage/low-risk-gate.ts) and the model's own rationale passed verification in full.
-// Whatever the model or an injected note says, a patient who is not low risk stays at 3, and the card
-// says why the lower suggestion was not taken. Both the advisor (finalTriage) and the pipeline call
-// combineWithAdvice, so there is one combination.
-import { hasCurrentVitalSigns } from '../clinical/scores/inputs.ts';
-import type { ClinicalSnapshot, ResourceRef, TriageResult } from '../clinical/types.ts';
-import type { TriageAdvice } from './types.ts';
-
-export { hasCurrentVitalSigns };
+// (low-risk-gate.ts) and the model's own rationale passed verification in full. Whatever the model or
+// an injected note says, a patient who is not low risk stays at 3, and the card says why the lower
+// suggestion was not taken. Pure: the pipeline (src/pipeline/final-triage.ts) calls it once per decision.
+import type { ResourceRef, TriageResult } from '../types.ts';
 
 type Level = TriageResult['level'];
 
@@ -98,21 +93,4 @@ export function combineTriage(
     basis: 'model',
     reasons: [`The model suggested level ${modelLevel} (${floorText}).`, ...assessmentTriage.reasons],
   };
-}
-
-/** combineTriage for a verified model answer: the one call both the advisor and the pipeline make. */
-export function combineWithAdvice(
-  assessmentTriage: TriageResult,
-  snapshot: ClinicalSnapshot,
-  advice: TriageAdvice,
-): TriageResult {
-  return combineTriage(
-    assessmentTriage,
-    advice.suggestedLevel,
-    advice.rationale.flatMap((s) => s.evidence),
-    {
-      vitalsKnown: hasCurrentVitalSigns(snapshot),
-      reasonVerified: advice.rationale.length > 0 && advice.rationaleDropped === 0,
-    },
-  );
 }

@@ -3,6 +3,7 @@
 // with any runtime.
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import type { Citation, Score } from '../clinical/types.ts';
+import { bundleResources } from '../fhir/bundle-resources.ts';
 import type { PipelineResult, RunPipeline } from '../pipeline/types.ts';
 import {
   type AcuityLevel,
@@ -76,7 +77,7 @@ export async function runEvaluation(vignettes: readonly Vignette[], opts: EvalOp
   const reasons: Record<string, number> = {};
   let scannedRequests = 0;
   for (const v of vignettes) {
-    const resources = (v.bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource as Resource] : []));
+    const resources = bundleResources(v.bundle);
     const patient = resources.find((r): r is Patient => r.resourceType === 'Patient');
     const encounter = resources.find((r) => r.resourceType === 'Encounter');
     const base: CaseResult = {

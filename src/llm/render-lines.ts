@@ -1,5 +1,6 @@
 // Line formatting for the model input: readings with their tokens and relative times, scores,
 // length limits that cut at a word boundary, and redacted one-line free text.
+import { fmt } from '../clinical/format.ts';
 import type { Assessment, LabKind, Measurement, Score, Series, VitalKind } from '../clinical/types.ts';
 import type { EvidenceTokens } from './evidence-tokens.ts';
 import { redactText } from './redact.ts';
@@ -58,7 +59,7 @@ export function labLabels(labs: Partial<Record<LabKind, Series>>): Record<LabKin
 
 function readingValue(m: Measurement): string {
   if (m.code) return m.code;
-  return String(Math.round(m.value * 100) / 100);
+  return fmt(m.value, 2);
 }
 
 function unitOf(m: Measurement): string {
@@ -83,8 +84,8 @@ export function scoreLine(scores: Assessment['scores']): string {
       if (sc.total === null) return `${names[k] ?? k} n/a`;
       const parts = Object.entries(sc.components)
         .filter(([, v]) => v !== 0)
-        .map(([c, v]) => `${c} ${Math.round(v * 100) / 100}`);
-      return `${names[k] ?? k} ${Math.round(sc.total * 100) / 100}${sc.band ? ` ${sc.band}` : ''}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+        .map(([c, v]) => `${c} ${fmt(v, 2)}`);
+      return `${names[k] ?? k} ${fmt(sc.total, 2)}${sc.band ? ` ${sc.band}` : ''}${parts.length ? ` (${parts.join(', ')})` : ''}`;
     })
     .join('; ');
 }

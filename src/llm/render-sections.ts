@@ -1,7 +1,7 @@
 // The sections of the model input, one function each, all writing into one draft. Facts outside
 // the fence carry coded labels only; what people typed goes to the untrusted lines (the fence).
 import { isCurrentCondition, isCurrentMedication } from '../clinical/status.ts';
-import type { Assessment, ClinicalSnapshot, ResourceRef } from '../clinical/types.ts';
+import { type Assessment, bySeverity, type ClinicalSnapshot, type ResourceRef } from '../clinical/types.ts';
 import type { Passage } from '../guidelines/types.ts';
 import type { EvidenceTokens } from './evidence-tokens.ts';
 import { allergyLabel, conditionLabel, type FactLabel, medicationLabel } from './fact-labels.ts';
@@ -139,12 +139,10 @@ export function triageSection({ a, ev, out, clean, scrub }: Draft): void {
   for (const r of t.reasons.slice(0, 6)) out.push(`- ${clean(scrub(r), 200)}`);
 }
 
-const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
-
 export function findingSection({ a, d, ev, out, clean, scrub }: Draft): void {
   if (!a.findings.length) return;
   out.push('RULE FINDINGS:');
-  const findings = [...a.findings].sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity]);
+  const findings = [...a.findings].sort(bySeverity);
   for (const f of findings.slice(0, d.findings)) {
     const refs = f.evidence.length ? ` (${f.evidence.map((r) => ev.tokenFor(r)).join(', ')})` : '';
     out.push(`- [${f.severity}] ${f.id}: ${clean(scrub(f.summary), 200)}${refs}`);

@@ -8,6 +8,9 @@ import { createReplayCache, type ReplayCache } from '../auth/replay-cache.ts';
 import { type Clock, systemClock } from '../clinical/clock.ts';
 import type { DrugTable } from '../clinical/medication-review/drug-table.ts';
 import type { Config } from '../config.ts';
+import { FhirServerAllowlist } from '../fhir/allowlist.ts';
+import { fhirKitGatewayFactory } from '../fhir/fhir-kit-gateway.ts';
+import type { FhirGatewayFactory } from '../fhir/gateway.ts';
 import {
   createGuidelineIndex,
   guidelineIndexOptions,
@@ -64,6 +67,10 @@ export interface Runtime {
   /** The versioned drug knowledge behind the medication review (loaded and checked at start). */
   drugTable: DrugTable;
   pipeline: RunPipeline;
+  /** How routes reach a FHIR server (a hook's fhirServer, the SMART session's issuer). */
+  fhirGateway: FhirGatewayFactory;
+  /** FHIR_SERVERS_ALLOWED, parsed once; undefined when any server may be used (not in production). */
+  fhirServersAllowed?: FhirServerAllowlist;
   cdsClients: CdsClient[];
   replayCache: ReplayCache;
   health: Health;
@@ -73,7 +80,10 @@ export interface Runtime {
 }
 
 export type RuntimeOverrides = Partial<
-  Pick<Runtime, 'clock' | 'guidelines' | 'advisor' | 'audit' | 'cdsClients' | 'replayCache' | 'drugTable'>
+  Pick<
+    Runtime,
+    'clock' | 'guidelines' | 'advisor' | 'audit' | 'cdsClients' | 'replayCache' | 'drugTable' | 'fhirGateway'
+  >
 >;
 
 /**
@@ -141,6 +151,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     },
   });
 
+  const fhirGateway =
+    overrides.fhirGateway ??
+    fhirKitGatewayFactory({ timeoutMs: config.FHIR_TIMEOUT_MS, maxPages: config.FHIR_MAX_PAGES });
+  const fhirServersAllowed =
+    config.FHIR_SERVERS_ALLOWED && new FhirServerAllowlist(config.FHIR_SERVERS_ALLOWED);
+
   const runtime: Runtime = {
     config,
     onWarning(sink) {
@@ -153,6 +169,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     audit,
     drugTable,
     pipeline,
+    fhirGateway,
+    fhirServersAllowed,
     cdsClients,
     replayCache,
     health,

@@ -1,9 +1,10 @@
 // Prints recall@5 and MRR of BM25 retrieval on eval/retrieval-queries.json.
 // Usage: node --import tsx scripts/eval-retrieval.ts [--k N] [--queries FILE] [--verbose]
 import { parseArgs } from 'node:util';
+import { BUNDLED_GUIDELINES_DIR, loadCorpus } from '../src/guidelines/adapters/corpus-files.ts';
+import { readQuerySet } from '../src/guidelines/adapters/query-set-file.ts';
 import { Bm25GuidelineIndex } from '../src/guidelines/bm25-index.ts';
-import { BUNDLED_GUIDELINES_DIR, loadCorpus } from '../src/guidelines/corpus.ts';
-import { evaluateRetrieval, readQuerySet } from '../src/guidelines/evaluate.ts';
+import { evaluateRetrieval } from '../src/guidelines/evaluate.ts';
 
 const { values } = parseArgs({
   options: {

@@ -1,9 +1,9 @@
 // Prints guideline index build time and p50/p95 BM25 query latency over the labelled queries.
 // Usage: node --import tsx scripts/bench/retrieval.ts [--rounds N]
 import { parseArgs } from 'node:util';
+import { BUNDLED_GUIDELINES_DIR, loadCorpus } from '../../src/guidelines/adapters/corpus-files.ts';
+import { readQuerySet } from '../../src/guidelines/adapters/query-set-file.ts';
 import { Bm25GuidelineIndex } from '../../src/guidelines/bm25-index.ts';
-import { BUNDLED_GUIDELINES_DIR, loadCorpus } from '../../src/guidelines/corpus.ts';
-import { readQuerySet } from '../../src/guidelines/evaluate.ts';
 
 const { values } = parseArgs({
   options: {

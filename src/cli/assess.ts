@@ -8,7 +8,10 @@ import { fixedClock } from '../clinical/clock.ts';
 import { codeLabel } from '../clinical/snapshot/observation-variants.ts';
 import type { Score, TriageRuleResult } from '../clinical/types.ts';
 import { readBundleFile } from '../fhir/bundle-file.ts';
-import { createGuidelineIndex, guidelineIndexOptions } from '../guidelines/create-guideline-index.ts';
+import {
+  createGuidelineIndex,
+  guidelineIndexOptions,
+} from '../guidelines/adapters/create-guideline-index.ts';
 import { createPipeline } from '../pipeline/run.ts';
 import type { PipelineResult } from '../pipeline/types.ts';
 import { createAdvisor } from '../server/runtime.ts';

@@ -3,12 +3,12 @@
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import type { Config } from '../config.ts';
-import type { LoadProgress } from '../guidelines/corpus.ts';
+import type { LoadProgress } from '../guidelines/adapters/corpus-files.ts';
 import {
   createGuidelineIndexWithCorpus,
   type GuidelineIndexOptions,
   guidelineIndexOptions,
-} from '../guidelines/create-guideline-index.ts';
+} from '../guidelines/adapters/create-guideline-index.ts';
 import { GuidelineFormatError } from '../guidelines/front-matter.ts';
 import type { ScoredPassage } from '../guidelines/types.ts';
 

@@ -1,16 +1,10 @@
-// Loads the guideline corpus: the bundled folder plus an optional institutional one. Each `##`
-// section becomes one passage; its chunk id depends only on the document id and the heading, so
-// citations recorded in the audit trail keep pointing at the same passage across reloads.
+// The guideline corpus, parsed: each `##` section of a document becomes one passage; its chunk id
+// depends only on the document id and the heading, so citations recorded in the audit trail keep
+// pointing at the same passage across reloads. Reading the files is adapters/corpus-files.ts's job.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
 import { GuidelineFormatError, type GuidelineFrontMatter, parseFrontMatter } from './front-matter.ts';
 import type { Passage } from './types.ts';
-
-/** The corpus shipped with CiteCare. */
-export const BUNDLED_GUIDELINES_DIR = fileURLToPath(new URL('../../guidelines/', import.meta.url));
 
 export interface GuidelineDocument extends GuidelineFrontMatter {
   /** The file it came from (relative to the working directory when possible). */
@@ -27,16 +21,6 @@ export interface Corpus {
   corpusVersion: string;
 }
 
-export interface LoadProgress {
-  loaded: number;
-  total: number;
-  file: string;
-}
-
-export interface LoadCorpusOptions {
-  onProgress?: (p: LoadProgress) => void;
-}
-
 export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 export function slugify(heading: string): string {
@@ -46,21 +30,6 @@ export function slugify(heading: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-}
-
-function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel.startsWith('..') ? file : rel;
-}
-
-function listMarkdown(dir: string): string[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new GuidelineFormatError(displayPath(dir), undefined, 'is not a readable directory');
-  }
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.md') && name.toLowerCase() !== 'readme.md' && !name.startsWith('_'))
-    .sort()
-    .map((name) => join(dir, name));
 }
 
 /** Sections of a Markdown body: `## Heading` then a paragraph of plain sentences. */
@@ -89,8 +58,9 @@ function splitSections(file: string, body: string): Array<{ section: string; tex
   });
 }
 
+/** One document; `file` is the name shown in errors and recorded (see displayPath in corpus-files.ts). */
 export function parseGuidelineDocument(file: string, source: string, dir = ''): GuidelineDocument {
-  const shown = displayPath(file);
+  const shown = file;
   const { meta, body } = parseFrontMatter(shown, source);
   const expectedId = basename(file, '.md');
   if (meta.id !== expectedId) {
@@ -139,28 +109,4 @@ export function corpusVersionOf(passages: readonly Passage[]): string {
     h.update('\n');
   }
   return h.digest('hex');
-}
-
-/**
- * Reads every `*.md` file of the given folders (README.md and `_*.md` are skipped). A document id
- * used twice, in one folder or across the bundled and institutional folders, is an error.
- */
-export async function loadCorpus(dirs: readonly string[], options: LoadCorpusOptions = {}): Promise<Corpus> {
-  const files = dirs.flatMap((dir) =>
-    listMarkdown(resolve(dir)).map((file) => ({ dir: displayPath(resolve(dir)), file })),
-  );
-  const documents: GuidelineDocument[] = [];
-  const byId = new Map<string, string>();
-  for (const [i, { dir, file }] of files.entries()) {
-    const doc = parseGuidelineDocument(file, await readFile(file, 'utf8'), dir);
-    const previous = byId.get(doc.id);
-    if (previous) {
-      throw new GuidelineFormatError(doc.file, 'id', `"${doc.id}" is already used by ${previous}`);
-    }
-    byId.set(doc.id, doc.file);
-    documents.push(doc);
-    options.onProgress?.({ loaded: i + 1, total: files.length, file: doc.file });
-  }
-  const passages = documents.flatMap((d) => d.passages);
-  return { documents, passages, corpusVersion: corpusVersionOf(passages) };
 }

@@ -1,6 +1,5 @@
 // Retrieval quality on a labelled query set: recall@k (share of each query's relevant chunks in
 // its top k, averaged) and MRR (reciprocal rank of the first relevant chunk, averaged).
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { GuidelineIndex } from './types.ts';
 
@@ -33,10 +32,6 @@ export interface EvaluationResult {
   recallAtK: number;
   mrr: number;
   outcomes: QueryOutcome[];
-}
-
-export async function readQuerySet(file: string): Promise<LabelledQuery[]> {
-  return querySetSchema.parse(JSON.parse(await readFile(file, 'utf8'))).queries;
 }
 
 export async function evaluateRetrieval(

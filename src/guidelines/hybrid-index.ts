@@ -3,7 +3,7 @@
 // answer falls back to BM25 alone and the failure is reported once per query through onWarning.
 import type { Bm25GuidelineIndex } from './bm25-index.ts';
 import { DEFAULT_K, queryText } from './bm25-index.ts';
-import { cosine, type Embedder } from './embeddings.ts';
+import { cosine, type Embedder } from './embedder.ts';
 import { RRF_K, reciprocalRankFusion } from './rrf.ts';
 import type { GuidelineIndex, Passage, RetrievalQuery, ScoredPassage } from './types.ts';
 

@@ -11,7 +11,10 @@ import type { Config } from '../config.ts';
 import { FhirServerAllowlist } from '../fhir/allowlist.ts';
 import { fhirKitGatewayFactory } from '../fhir/fhir-kit-gateway.ts';
 import type { FhirGatewayFactory } from '../fhir/gateway.ts';
-import { createGuidelineIndex, guidelineIndexOptions } from '../guidelines/create-guideline-index.ts';
+import {
+  createGuidelineIndex,
+  guidelineIndexOptions,
+} from '../guidelines/adapters/create-guideline-index.ts';
 import { memoizeSearches } from '../guidelines/memo-index.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
 import { loadDrugTable } from '../knowledge/drug-table-file.ts';

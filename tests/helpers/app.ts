@@ -6,7 +6,10 @@ import type { AuditDatabase } from '../../src/audit/types.ts';
 import type { CdsClient } from '../../src/auth/cds-clients.ts';
 import { fixedClock } from '../../src/clinical/clock.ts';
 import { type Config, testConfig } from '../../src/config.ts';
-import { createGuidelineIndex, guidelineIndexOptions } from '../../src/guidelines/create-guideline-index.ts';
+import {
+  createGuidelineIndex,
+  guidelineIndexOptions,
+} from '../../src/guidelines/adapters/create-guideline-index.ts';
 import type { GuidelineIndex } from '../../src/guidelines/types.ts';
 import type { Advisor } from '../../src/llm/types.ts';
 import { buildApp } from '../../src/server/app.ts';

@@ -9,7 +9,10 @@ import { openAuditStore } from '../../src/audit/open-audit-store.ts';
 import type { AuditStore } from '../../src/audit/types.ts';
 import { fixedClock } from '../../src/clinical/clock.ts';
 import { testConfig } from '../../src/config.ts';
-import { createGuidelineIndex, guidelineIndexOptions } from '../../src/guidelines/create-guideline-index.ts';
+import {
+  createGuidelineIndex,
+  guidelineIndexOptions,
+} from '../../src/guidelines/adapters/create-guideline-index.ts';
 import type { GuidelineIndex } from '../../src/guidelines/types.ts';
 import { createOpenAIAdvisor } from '../../src/llm/openai-advisor.ts';
 import { createPipeline } from '../../src/pipeline/run.ts';

@@ -11,7 +11,10 @@ import {
 import { buildSnapshot } from '../../src/clinical/snapshot/build.ts';
 import type { Finding } from '../../src/clinical/types.ts';
 import { testConfig } from '../../src/config.ts';
-import { createGuidelineIndex, guidelineIndexOptions } from '../../src/guidelines/create-guideline-index.ts';
+import {
+  createGuidelineIndex,
+  guidelineIndexOptions,
+} from '../../src/guidelines/adapters/create-guideline-index.ts';
 import { DEFAULT_DRUG_TABLE, loadDrugTable } from '../../src/knowledge/drug-table-file.ts';
 import { AT, CASES, K, med, patient } from '../fixtures/chart-review/cases.ts';
 

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { TOPICS } from '../../src/clinical/topics.ts';
+import { BUNDLED_GUIDELINES_DIR, loadCorpus } from '../../src/guidelines/adapters/corpus-files.ts';
+import { readQuerySet } from '../../src/guidelines/adapters/query-set-file.ts';
 import { Bm25GuidelineIndex } from '../../src/guidelines/bm25-index.ts';
-import { BUNDLED_GUIDELINES_DIR, type Corpus, loadCorpus } from '../../src/guidelines/corpus.ts';
-import { evaluateRetrieval, readQuerySet } from '../../src/guidelines/evaluate.ts';
+import type { Corpus } from '../../src/guidelines/corpus.ts';
+import { evaluateRetrieval } from '../../src/guidelines/evaluate.ts';
 import { GUIDELINE_CODE_SYSTEMS } from '../../src/guidelines/front-matter.ts';
 
 let corpus: Corpus;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { BUNDLED_GUIDELINES_DIR, loadCorpus } from '../../src/guidelines/adapters/corpus-files.ts';
 import {
   bestQuote,
   citationFor,
@@ -8,7 +9,7 @@ import {
   sentences,
   verifyQuote,
 } from '../../src/guidelines/citation.ts';
-import { BUNDLED_GUIDELINES_DIR, type Corpus, loadCorpus } from '../../src/guidelines/corpus.ts';
+import type { Corpus } from '../../src/guidelines/corpus.ts';
 import type { Passage } from '../../src/guidelines/types.ts';
 
 let corpus: Corpus;

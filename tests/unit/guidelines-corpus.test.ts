@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { testConfig } from '../../src/config.ts';
-import { BUNDLED_GUIDELINES_DIR, loadCorpus } from '../../src/guidelines/corpus.ts';
+import { BUNDLED_GUIDELINES_DIR, loadCorpus } from '../../src/guidelines/adapters/corpus-files.ts';
 import {
   createGuidelineIndexWithCorpus,
   guidelineIndexOptions,
-} from '../../src/guidelines/create-guideline-index.ts';
+} from '../../src/guidelines/adapters/create-guideline-index.ts';
 import { GuidelineFormatError } from '../../src/guidelines/front-matter.ts';
 
 const dirs: string[] = [];

@@ -9,7 +9,7 @@ import { testConfig } from '../../src/config.ts';
 import {
   createGuidelineIndexWithCorpus,
   guidelineIndexOptions,
-} from '../../src/guidelines/create-guideline-index.ts';
+} from '../../src/guidelines/adapters/create-guideline-index.ts';
 import { reciprocalRankFusion } from '../../src/guidelines/rrf.ts';
 
 // A tiny OpenAI-compatible embeddings endpoint with deterministic vectors: each known word adds

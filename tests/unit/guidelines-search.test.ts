@@ -3,9 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { BUNDLED_GUIDELINES_DIR, loadCorpus } from '../../src/guidelines/adapters/corpus-files.ts';
+import { createGuidelineIndexWithCorpus } from '../../src/guidelines/adapters/create-guideline-index.ts';
 import { Bm25GuidelineIndex } from '../../src/guidelines/bm25-index.ts';
-import { BUNDLED_GUIDELINES_DIR, loadCorpus, sha256 } from '../../src/guidelines/corpus.ts';
-import { createGuidelineIndexWithCorpus } from '../../src/guidelines/create-guideline-index.ts';
+import { sha256 } from '../../src/guidelines/corpus.ts';
 import type { Passage } from '../../src/guidelines/types.ts';
 
 const dirs: string[] = [];

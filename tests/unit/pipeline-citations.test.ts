@@ -11,7 +11,7 @@ import {
   createGuidelineIndex,
   guidelineIndexOptions,
   type LoadedGuidelineIndex,
-} from '../../src/guidelines/create-guideline-index.ts';
+} from '../../src/guidelines/adapters/create-guideline-index.ts';
 import { type RetrievalResult, retrieveForAssessment } from '../../src/pipeline/retrieve.ts';
 import { readManifest, vignetteSnapshot } from '../fixtures/vignettes/manifest.ts';
 import { AT, snapshot } from './clinical-test-helpers.ts';

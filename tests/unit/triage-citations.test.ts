@@ -15,7 +15,10 @@ import { PASSAGE } from '../../src/clinical/triage/passages.ts';
 import type { ClinicalSnapshot } from '../../src/clinical/types.ts';
 import { testConfig } from '../../src/config.ts';
 import { loadVignettes, VIGNETTES_DIR } from '../../src/evaluation/vignettes.ts';
-import { createGuidelineIndex, guidelineIndexOptions } from '../../src/guidelines/create-guideline-index.ts';
+import {
+  createGuidelineIndex,
+  guidelineIndexOptions,
+} from '../../src/guidelines/adapters/create-guideline-index.ts';
 import type { GuidelineIndex } from '../../src/guidelines/types.ts';
 import { citeTriage, triageCitationsOf } from '../../src/pipeline/retrieve.ts';
 import { readManifest, vignetteSnapshot } from '../fixtures/vignettes/manifest.ts';

@@ -1,13 +1,9 @@
-// Embeddings through any OpenAI-compatible endpoint. The provider's wire format stays here:
-// callers get plain number arrays, and the response is checked before it is trusted.
+// Embeddings through any OpenAI-compatible endpoint, beside the other model adapter (openai-chat.ts).
+// The provider's wire format stays here: callers get plain number arrays, and the response is
+// checked before it is trusted.
 import OpenAI from 'openai';
 import { z } from 'zod';
-
-export interface Embedder {
-  /** Identifies the vector space; cached vectors are reused only for the same id. */
-  readonly id: string;
-  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
-}
+import type { Embedder } from '../guidelines/embedder.ts';
 
 export interface OpenAIEmbedderOptions {
   baseUrl: string;
@@ -57,17 +53,4 @@ export class OpenAIEmbedder implements Embedder {
     }
     return out;
   }
-}
-
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return 0;
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }

@@ -4,14 +4,16 @@
 // changed file, synonym or model never reuses a stale cache.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Config } from '../config.ts';
-import { ANALYZER_FINGERPRINT } from './analyzer.ts';
-import { Bm25GuidelineIndex } from './bm25-index.ts';
-import { BUNDLED_GUIDELINES_DIR, type Corpus, type LoadProgress, loadCorpus, sha256 } from './corpus.ts';
-import { type Embedder, OpenAIEmbedder } from './embeddings.ts';
-import { HybridGuidelineIndex } from './hybrid-index.ts';
+import type { Config } from '../../config.ts';
+import { OpenAIEmbedder } from '../../llm/openai-embedder.ts';
+import { ANALYZER_FINGERPRINT } from '../analyzer.ts';
+import { Bm25GuidelineIndex } from '../bm25-index.ts';
+import { type Corpus, sha256 } from '../corpus.ts';
+import type { Embedder } from '../embedder.ts';
+import { HybridGuidelineIndex } from '../hybrid-index.ts';
+import type { GuidelineIndex, Passage } from '../types.ts';
+import { BUNDLED_GUIDELINES_DIR, type LoadProgress, loadCorpus } from './corpus-files.ts';
 import { readIndexCache, writeIndexCache } from './index-cache.ts';
-import type { GuidelineIndex, Passage } from './types.ts';
 
 export interface GuidelineIndexOptions {
   /** Folders to load, bundled first, institutional after. */

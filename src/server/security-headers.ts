@@ -16,41 +16,42 @@ const NOTHING: Directives = {
 
 const csp = (directives: Directives) => ({ contentSecurityPolicy: { useDefaults: false, directives } });
 
+/** A page's own scripts, styles, images (and data: URIs) and API calls, from its origin only. */
+const OWN_ASSETS: Directives = {
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+};
+
+/** No form posts, no <base>, never framed. */
+const CLOSED: Directives = {
+  formAction: ["'none'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
 /**
  * The SMART page: no inline script or style. It is framed by the EHR (an iframe launch), whose
  * origin only the deployment knows, so frame-ancestors is left out here.
  */
 export const SMART_PAGE_HEADERS = csp({
   defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
+  ...OWN_ASSETS,
   baseUri: ["'none'"],
   formAction: ["'self'"],
   objectSrc: ["'none'"],
 });
 
 /** The auditor page: its own scripts and API only; never framed. */
-export const AUDIT_PAGE_HEADERS = csp({
-  defaultSrc: ["'none'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
-  formAction: ["'none'"],
-  baseUri: ["'none'"],
-  frameAncestors: ["'none'"],
-});
+export const AUDIT_PAGE_HEADERS = csp({ defaultSrc: ["'none'"], ...OWN_ASSETS, ...CLOSED });
 
 /** The about pages: static HTML with one inline stylesheet and inline SVG charts; no script. */
 export const ABOUT_PAGE_HEADERS = csp({
   defaultSrc: ["'none'"],
   styleSrc: ["'unsafe-inline'"],
   imgSrc: ["'self'", 'data:'],
-  formAction: ["'none'"],
-  baseUri: ["'none'"],
-  frameAncestors: ["'none'"],
+  ...CLOSED,
 });
 
 function helmetOptions(config: Pick<Config, 'PUBLIC_BASE_URL'>): FastifyHelmetOptions {

@@ -10,6 +10,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import {
   auditMetrics,
@@ -37,6 +38,8 @@ export interface AuditRoutesOptions {
   verifyAuditor: VerifyAuditor;
   /** Rate limit settings: each auditor (token subject) has one budget. */
   config: RateLimitConfig;
+  /** The process's shared Redis client for the limit's counters (memory without one). */
+  redis?: Redis;
 }
 
 function badQuery(reply: FastifyReply, problems: string[]) {
@@ -52,7 +55,7 @@ declare module 'fastify' {
 
 export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (
   app,
-  { store, verifyAuditor, config },
+  { store, verifyAuditor, config, redis },
 ) => {
   const base = app.prefix || '';
   // The OpenAPI document is built from the routes' zod schemas (fastify-type-provider-zod).
@@ -120,7 +123,11 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (
         }
       });
 
-      await registerRateLimit(api, config, { name: 'audit', key: (request) => request.auditorSubject });
+      await registerRateLimit(api, config, {
+        name: 'audit',
+        key: (request) => request.auditorSubject,
+        redis,
+      });
 
       api.setErrorHandler((err, request, reply) => {
         if (err instanceof InvalidFilterError) return badQuery(reply, [err.message]);

@@ -294,6 +294,7 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
     name: 'cds-feedback',
     key: (request) => request.cdsCaller?.iss,
     global: false,
+    redis: runtime.redis,
   });
 
   app.post<{ Params: { id: string } }>(

@@ -30,6 +30,7 @@ export const auditApi: AppPlugin = async (app, runtime) => {
     store: runtime.audit,
     verifyAuditor: createAuditorVerifier(runtime.config),
     config: runtime.config,
+    redis: runtime.redis,
   });
 };
 

@@ -1,5 +1,7 @@
 // The wiring: the one place that chooses concrete adapters for the ports. Tests pass overrides
 // (a memory audit store, a fake advisor, a fixed clock) and get the same pipeline.
+
+import type { Redis } from 'ioredis';
 import { snoozesFromAudit } from '../audit/chart-review-snoozes.ts';
 import { openAuditStore } from '../audit/open-audit-store.ts';
 import type { AuditDatabase } from '../audit/types.ts';
@@ -19,6 +21,7 @@ import { Metrics } from '../observability/metrics.ts';
 import { createPipeline } from '../pipeline/run.ts';
 import type { RunPipeline } from '../pipeline/types.ts';
 import { loadOrCreateDemoClient } from './demo-client.ts';
+import { closeRedis, createSharedRedis } from './redis.ts';
 
 /** Readiness: red after a failed audit write, green again after a successful write or probe. */
 export class Health {
@@ -62,6 +65,8 @@ export interface Runtime {
   pipeline: RunPipeline;
   cdsClients: CdsClient[];
   replayCache: ReplayCache;
+  /** The process's one Redis client for rate-limit counters (REDIS_URL), closed with the runtime. */
+  redis: Redis | undefined;
   health: Health;
   /** This process's Prometheus metrics (served on METRICS_PORT). */
   metrics: Metrics;
@@ -108,6 +113,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     cdsClients.push({ iss: demo.iss, jwks: demo.jwks as CdsClient['jwks'], allowedJku: [] });
   }
   const replayCache = overrides.replayCache ?? createReplayCache(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  const redis = config.REDIS_URL ? createSharedRedis(config.REDIS_URL) : undefined;
   const metrics = new Metrics();
   const health = new Health(Date.now, (ok) => metrics.ready.set(ok && guidelines.size > 0 ? 1 : 0));
 
@@ -140,12 +146,14 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     pipeline,
     cdsClients,
     replayCache,
+    redis,
     health,
     metrics,
     async close() {
       await audit.close();
       await replayCache.close?.();
       await sharedAdviceCache?.close();
+      if (redis) await closeRedis(redis);
     },
   };
   return runtime;

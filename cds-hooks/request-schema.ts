@@ -102,10 +102,6 @@ export const orderSelectContext = orderSignContext.extend({
   selections: z.array(nonEmpty).min(1, 'must list at least one selected order'),
 });
 
-export type CdsRequest = z.infer<ReturnType<typeof requestSchema>> & {
-  context: { userId: string; patientId: string; encounterId?: string } & Record<string, unknown>;
-};
-
 /** Zod issues → one plain sentence per issue, and FHIRPath-ish expressions naming the fields. */
 export function describeIssues(error: z.ZodError): { message: string; fields: string[] } {
   const fields = error.issues.map((i) => (i.path.length ? i.path.map(String).join('.') : '(body)'));

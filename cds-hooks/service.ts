@@ -1,7 +1,8 @@
 // What one CDS service module provides. The shared route code (src/server/cds-routes.ts) runs the
 // same steps for every service; a module says only what is particular to it.
-import type { Resource } from '@medplum/fhirtypes';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { z } from 'zod';
+import { bundleResources } from '../src/fhir/bundle-resources.ts';
 import type { AdviceKind } from '../src/llm/types.ts';
 
 export interface CdsServiceDescriptor {
@@ -26,6 +27,5 @@ export interface CdsServiceModule {
 }
 
 export function draftOrdersOf(context: Record<string, unknown>): Resource[] {
-  const bundle = context.draftOrders as { entry?: Array<{ resource?: Resource }> } | undefined;
-  return (bundle?.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+  return bundleResources(context.draftOrders as Bundle | undefined);
 }

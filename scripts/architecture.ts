@@ -69,7 +69,7 @@ export function longFunctions(files: string[], limit = MAX_FUNCTION_LINES): Long
 
 /** Relative imports (static, dynamic and re-exports) of a file, resolved to repository paths. */
 export function importsOf(file: string, root = process.cwd()): string[] {
-  const sf = parse(file);
+  const sf = parse(join(root, file));
   const out: string[] = [];
   const add = (spec: string): void => {
     if (spec.startsWith('.')) out.push(relative(root, resolve(dirname(join(root, file)), spec)));

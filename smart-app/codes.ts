@@ -32,9 +32,5 @@ export const ESI_LEVEL_DISPLAY = {
 
 export type AcuityLevel = keyof typeof ESI_LEVEL_DISPLAY;
 
-/** The CapabilityStatement extension that carries OAuth endpoints for servers without the well-known file. */
-export const SMART_OAUTH_URIS_EXTENSION =
-  'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris' as const;
-
 /** Observation.identifier system for a decision: the value is the audit record id of the assessment. */
 export const ASSESSMENT_IDENTIFIER_SYSTEM = 'urn:citecare:assessment' as const;

@@ -1,13 +1,13 @@
 // Delivers a nurse's decision: the Observation to the FHIR server (with the user's token), then the
 // feedback event to the audit trail. A failure leaves the decision in the unsent-decision store.
 import type { Observation } from '@medplum/fhirtypes';
-import { FhirGatewayError } from '../src/fhir/gateway.ts';
+import { type CreatedResource, FhirGatewayError } from '../src/fhir/gateway.ts';
 import { isOperationOutcome } from '../src/fhir/outcomes.ts';
 import { acuityObservation, relativeReference } from './acuity-observation.ts';
 import { ASSESSMENT_IDENTIFIER_SYSTEM } from './codes.ts';
 import type { SmartAppContext } from './context.ts';
 import type { PendingDecision, SmartSession } from './session.ts';
-import { withAccessToken } from './session-fhir.ts';
+import { withFhir } from './session-fhir.ts';
 
 export class DecisionError extends Error {
   constructor(
@@ -33,44 +33,15 @@ export function outcomeText(body: unknown): string | undefined {
  * POST with If-None-Exist on the assessment identifier: when an earlier attempt was stored but its
  * answer was lost (timeout), the server returns that Observation instead of making a second one.
  */
-async function conditionalCreate(
+function conditionalCreate(
   ctx: SmartAppContext,
   session: SmartSession,
   observation: Observation,
   recordId: string,
-): Promise<{ id?: string; resource?: Observation }> {
-  return withAccessToken(ctx, session, async (token) => {
-    let res: Response;
-    try {
-      res = await fetch(`${session.iss}/Observation`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/fhir+json',
-          Accept: 'application/fhir+json',
-          'If-None-Exist': `identifier=${ASSESSMENT_IDENTIFIER_SYSTEM}|${recordId}`,
-          ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify(observation),
-        signal: AbortSignal.timeout(ctx.settings.fhirTimeoutMs),
-        redirect: 'error',
-      });
-    } catch (err) {
-      const timeout = (err as Error).name === 'TimeoutError';
-      throw new FhirGatewayError('create Observation failed', timeout ? 'timeout' : 'network');
-    }
-    let body: unknown;
-    try {
-      body = await res.json();
-    } catch {
-      body = undefined;
-    }
-    if (!res.ok)
-      throw new FhirGatewayError(`create Observation: HTTP ${res.status}`, 'http', res.status, body);
-    const resource =
-      body && (body as Observation).resourceType === 'Observation' ? (body as Observation) : undefined;
-    const fromLocation = /\/Observation\/([^/]+)/.exec(res.headers.get('location') ?? '')?.[1];
-    return { id: resource?.id ?? fromLocation, resource };
-  });
+): Promise<CreatedResource<Observation>> {
+  return withFhir(ctx, session, (fhir) =>
+    fhir.createIfNoneExist(observation, `identifier=${ASSESSMENT_IDENTIFIER_SYSTEM}|${recordId}`),
+  );
 }
 
 async function writeObservation(

@@ -2,12 +2,9 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Config } from '../src/config.ts';
-import { registerRateLimit } from '../src/server/rate-limit.ts';
-import type { Runtime } from '../src/server/runtime.ts';
-import { SMART_PAGE_HEADERS } from '../src/server/security-headers.ts';
+import { registerRateLimit } from '../src/http/rate-limit.ts';
 import { registerApiRoutes } from './api-routes.ts';
-import type { SmartAppContext } from './context.ts';
+import type { SmartAppConfig, SmartAppContext, SmartAppDeps } from './context.ts';
 import { type ExpiringStore, MemoryExpiringStore } from './expiring-store.ts';
 import { registerLaunchRoutes } from './launch-routes.ts';
 import { cachedDiscovery } from './oauth/discovery.ts';
@@ -18,7 +15,8 @@ import { smartSettings } from './settings.ts';
 import { registerStaticRoutes } from './static-routes.ts';
 
 export interface SmartAppPluginOptions {
-  runtime: Runtime;
+  /** What the app uses of the running service (src/server's Runtime fits). */
+  runtime: SmartAppDeps;
   /** Shared stores for several instances; memory (one process) when absent. */
   sessions?: ExpiringStore<SmartSession>;
   launches?: ExpiringStore<LaunchState>;
@@ -28,7 +26,7 @@ export interface SmartAppPluginOptions {
 }
 
 /** Memory for one process; Redis (sealed with SESSION_SECRET) when REDIS_URL says several instances share state. */
-function defaultStores(config: Config): {
+function defaultStores(config: SmartAppConfig): {
   sessions: ExpiringStore<SmartSession>;
   launches: ExpiringStore<LaunchState>;
   pending: ExpiringStore<PendingDecision>;
@@ -92,12 +90,8 @@ export const smartAppPlugin: FastifyPluginAsync<SmartAppPluginOptions> = async (
   if (!app.hasDecorator('parseCookie')) await app.register(cookie);
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
 
-  // The page and the launch's HTML answers carry the SMART page's CSP (the app's one helmet
-  // configuration, per route); /api keeps the default that allows nothing.
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith(`${app.prefix}/api`)) return;
-    route.config = { ...(route.config ?? {}), helmet: SMART_PAGE_HEADERS } as typeof route.config;
-  });
+  // The page and the launch's HTML answers carry the SMART page's CSP (page-headers.ts, given per
+  // route); /api keeps the app's default that allows nothing.
   registerLaunchRoutes(app, ctx);
   registerStaticRoutes(app);
   await app.register(

@@ -4,7 +4,7 @@
 // session id or launch state is a credential), never the id itself.
 import { Redis } from 'ioredis';
 import { type SealedBox, sealedBox } from '../src/crypto/sealed-box.ts';
-import { redisKeyId } from '../src/server/redis.ts';
+import { redisKeyId } from '../src/http/redis.ts';
 import type { ExpiringStore } from './expiring-store.ts';
 
 export interface RedisExpiringStoreOptions {

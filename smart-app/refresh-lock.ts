@@ -4,7 +4,7 @@
 // key holds the SHA-256 of the session id, never the id.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { redisKeyId } from '../src/server/redis.ts';
+import { redisKeyId } from '../src/http/redis.ts';
 
 export interface RefreshLock {
   /** Takes the lock for `ttlMs`; returns the owner's token, or undefined when someone holds it. */

@@ -1,6 +1,5 @@
 // FHIR access with the session's token: refreshes shortly before expiry (and once after a 401),
 // and turns an unrecoverable token into SessionExpiredError so the page can say "relaunch".
-import { createFhirKitGateway } from '../src/fhir/fhir-kit-gateway.ts';
 import { type FhirGateway, FhirGatewayError } from '../src/fhir/gateway.ts';
 import { type SmartAppContext, saveSession } from './context.ts';
 import { refreshTokens, TokenError, type TokenSet } from './oauth/token-client.ts';
@@ -120,20 +119,11 @@ async function currentToken(ctx: SmartAppContext, session: SmartSession): Promis
   return tokens.accessToken;
 }
 
-function gatewayFor(ctx: SmartAppContext, session: SmartSession, accessToken?: string): FhirGateway {
-  return createFhirKitGateway({
-    baseUrl: session.iss,
-    accessToken,
-    timeoutMs: ctx.settings.fhirTimeoutMs,
-    maxPages: ctx.settings.fhirMaxPages,
-  });
-}
-
 /**
  * Runs `work` with a valid access token for the session (undefined for an open server): refreshes
  * shortly before expiry, and once after a 401 (a FhirGatewayError with status 401).
  */
-export async function withAccessToken<T>(
+async function withAccessToken<T>(
   ctx: SmartAppContext,
   session: SmartSession,
   work: (accessToken: string | undefined) => Promise<T>,
@@ -163,5 +153,13 @@ export function withFhir<T>(
   session: SmartSession,
   work: (gateway: FhirGateway) => Promise<T>,
 ): Promise<T> {
-  return withAccessToken(ctx, session, (token) => work(gatewayFor(ctx, session, token)));
+  return withAccessToken(ctx, session, (accessToken) =>
+    work(
+      ctx.runtime.fhirGateway(
+        session.iss,
+        { accessToken },
+        { timeoutMs: ctx.settings.fhirTimeoutMs, maxPages: ctx.settings.fhirMaxPages },
+      ),
+    ),
+  );
 }

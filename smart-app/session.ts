@@ -1,10 +1,18 @@
-// Server-side records behind the browser's opaque cookies (backend-for-frontend): the launch state
-// between /launch and /callback, and the session afterwards. Tokens live here and nowhere else.
+// Server-side records behind the browser's opaque cookies (backend-for-frontend): the session after
+// sign-in (the launch state before it is oauth/launch-state.ts). Tokens live here and nowhere else.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AcuityLevel } from './codes.ts';
 import type { TokenSet } from './oauth/token-client.ts';
 import type { SmartSettings } from './settings.ts';
+
+// The launch state and its cookie are the OAuth units' (oauth/launch-state.ts); named here too.
+export {
+  LAUNCH_COOKIE_PREFIX,
+  LAUNCH_TTL_MS,
+  type LaunchState,
+  launchCookieName,
+} from './oauth/launch-state.ts';
 
 /** Each launch gets its own cookie `citecare_smart_<handle>`, so a second launch never replaces the first. */
 export const SESSION_COOKIE_PREFIX = 'citecare_smart_';
@@ -12,9 +20,7 @@ export const SESSION_COOKIE_PREFIX = 'citecare_smart_';
 export const SESSION_HANDLE_HEADER = 'x-citecare-session';
 /** The patient the page was drawn for; a state-changing call for another patient is refused. */
 export const PAGE_PATIENT_HEADER = 'x-citecare-patient';
-export const LAUNCH_COOKIE_PREFIX = 'citecare_launch_';
 export const COOKIE_PATH = '/smart';
-export const LAUNCH_TTL_MS = 10 * 60 * 1000;
 /** Idle lifetime; every API call extends it. The FHIR token's own expiry is handled separately. */
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 /** However active, a session ends this long after sign-in. */
@@ -23,10 +29,6 @@ export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
 export const PENDING_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const sessionCookieName = (handle: string): string => `${SESSION_COOKIE_PREFIX}${handle}`;
-
-/** One launch cookie per state, so parallel launches in one browser do not overwrite each other. */
-export const launchCookieName = (state: string): string =>
-  `${LAUNCH_COOKIE_PREFIX}${createHash('sha256').update(state).digest('base64url').slice(0, 22)}`;
 
 export const HANDLE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
@@ -49,25 +51,6 @@ export const pendingKey = (session: Pick<SmartSession, 'id' | 'iss' | 'patientId
       ),
     )
     .digest('base64url');
-
-export interface LaunchState {
-  iss: string;
-  launchType: 'ehr' | 'standalone';
-  codeVerifier: string;
-  redirectUri: string;
-  tokenEndpoint: string;
-  scope: string;
-  /** Random value also sent as the launch cookie; it must come back with the callback. */
-  browserBinding: string;
-  /** OpenID Connect nonce sent to authorize; the id_token must carry it. */
-  nonce?: string;
-  /** The authorization server's issuer identifier (discovery `issuer`). */
-  authIssuer?: string;
-  /** RFC 9207: the server promised an `iss` parameter on the callback. */
-  requireIssParam?: boolean;
-  jwksUri?: string;
-  createdAt: number;
-}
 
 /** What the nurse saw when deciding: enough to write the Observation and the audit event later. */
 export interface ShownAssessment {

@@ -4,33 +4,14 @@ import { readFileSync } from 'node:fs';
 import { type CryptoKey, importJWK, type JWK } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../src/config.ts';
+import { type ClientAuth, normaliseBaseUrl, type OAuthClientSettings } from './oauth/client-settings.ts';
 
-export type ClientAuth =
-  | { method: 'none' }
-  | { method: 'client_secret_basic'; secret: string }
-  | { method: 'private_key_jwt'; key: CryptoKey; alg: 'RS384' | 'ES384'; kid?: string };
-
-export interface SmartSettings {
+export interface SmartSettings extends OAuthClientSettings {
   publicBaseUrl: string;
   /** The origin every state-changing request must come from. */
   origin: string;
-  redirectUri: string;
-  clientId?: string;
-  clientAuth: ClientAuth;
-  scopes: string;
-  allowedIssuers: string[];
-  /** Normalised issuer → the allowlist entry as configured (sent as `aud` exactly so). */
-  issuerAudience: Map<string, string>;
-  openServers: string[];
-  fhirTimeoutMs: number;
   fhirMaxPages: number;
   cookie: { secure: boolean; sameSite: 'none' | 'lax'; partitioned: boolean };
-  production: boolean;
-  /**
-   * Development and test only: a callback whose launch cookie was blocked (third-party iframe over
-   * plain http) may complete from the state record alone. Production always requires the cookie.
-   */
-  allowCallbackWithoutLaunchCookie: boolean;
 }
 
 export class SmartSettingsError extends Error {
@@ -39,8 +20,6 @@ export class SmartSettingsError extends Error {
     this.name = 'SmartSettingsError';
   }
 }
-
-export const normaliseBaseUrl = (url: string): string => url.trim().replace(/\/+$/, '');
 
 const jwksSchema = z.object({
   keys: z
@@ -87,7 +66,22 @@ export async function loadPrivateKey(
   throw new SmartSettingsError('SMART_PRIVATE_JWKS_FILE holds no private RS384 or ES384 key');
 }
 
-export async function smartSettings(config: Config): Promise<SmartSettings> {
+/** The configuration the settings are resolved from. */
+export type SmartSettingsConfig = Pick<
+  Config,
+  | 'PUBLIC_BASE_URL'
+  | 'NODE_ENV'
+  | 'SMART_CLIENT_ID'
+  | 'SMART_CLIENT_SECRET'
+  | 'SMART_PRIVATE_JWKS_FILE'
+  | 'SMART_SCOPES'
+  | 'SMART_ALLOWED_ISSUERS'
+  | 'SMART_OPEN_SERVERS'
+  | 'FHIR_TIMEOUT_MS'
+  | 'FHIR_MAX_PAGES'
+>;
+
+export async function smartSettings(config: SmartSettingsConfig): Promise<SmartSettings> {
   const base = normaliseBaseUrl(config.PUBLIC_BASE_URL);
   const https = base.startsWith('https://');
   const production = config.NODE_ENV === 'production';

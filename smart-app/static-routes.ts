@@ -1,31 +1,37 @@
-// The page's static files, served from a fixed list (no directory walking, no path from the URL).
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The page's static files, served from a fixed list (no directory walking, no path from the URL):
+// its own files, and the browser modules it shares with the auditor page under `web-common/`.
 import type { FastifyInstance } from 'fastify';
+import { CSS, cachedFile, JS, WEB_COMMON_ASSETS, type WebAsset } from '../src/web-common/assets.ts';
+import { SMART_PAGE_ROUTE } from './page-headers.ts';
 
-const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
+const PUBLIC_DIR = new URL('./public/', import.meta.url);
 
-const FILES: Record<string, { file: string; type: string }> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/render.js': { file: 'render.js', type: 'text/javascript; charset=utf-8' },
-  '/charts.js': { file: 'charts.js', type: 'text/javascript; charset=utf-8' },
-  '/api-client.js': { file: 'api-client.js', type: 'text/javascript; charset=utf-8' },
-  '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
-};
+const file = (name: string, contentType: string): WebAsset => ({
+  name,
+  contentType,
+  body: cachedFile(PUBLIC_DIR, name),
+});
+
+const INDEX = file('index.html', 'text/html; charset=utf-8');
+
+const ASSETS: readonly WebAsset[] = [
+  file('app.js', JS),
+  file('render.js', JS),
+  file('charts.js', JS),
+  file('api-client.js', JS),
+  file('app.css', CSS),
+  ...WEB_COMMON_ASSETS,
+];
 
 export function registerStaticRoutes(app: FastifyInstance): void {
-  const cache = new Map<string, Buffer>();
-  for (const [path, { file, type }] of Object.entries(FILES)) {
-    app.get(path, async (_request, reply) => {
-      let body = cache.get(file);
-      if (!body) {
-        body = await readFile(join(PUBLIC_DIR, file));
-        cache.set(file, body);
-      }
-      return reply.type(type).header('Cache-Control', 'no-cache').send(body);
-    });
+  const routes: [string, WebAsset][] = [
+    ['/', INDEX],
+    ['/index.html', INDEX],
+    ...ASSETS.map((asset): [string, WebAsset] => [`/${asset.name}`, asset]),
+  ];
+  for (const [path, asset] of routes) {
+    app.get(path, SMART_PAGE_ROUTE, async (_request, reply) =>
+      reply.type(asset.contentType).header('Cache-Control', 'no-cache').send(asset.body()),
+    );
   }
 }

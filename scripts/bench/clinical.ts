@@ -4,8 +4,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
-import { assess } from '../../src/clinical/assess.ts';
-import { buildSnapshot } from '../../src/clinical/snapshot.ts';
+import { assess } from '../../src/clinical/assess/assess.ts';
+import { buildSnapshot } from '../../src/clinical/snapshot/build.ts';
 import { readBundleFile } from '../../src/fhir/bundle-file.ts';
 import { SYNTHEA_DIR } from '../../tests/helpers/shared-data.ts';
 

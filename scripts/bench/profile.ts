@@ -3,7 +3,8 @@
 // with `node --cpu-prof`. Samples inside the measured window are attributed to the first frame up
 // the stack that belongs to a known stage (body parse, zod, JWT, snapshot, rules, retrieval, cards,
 // canonical JSON, hash, SQLite write); the rest is fastify, Node and the injector.
-// Usage: node --import tsx scripts/bench/profile.ts [--requests 400]
+// Usage: node --import tsx scripts/bench/profile.ts [--requests 400] [--top N (also list the N
+// functions with the most self time)]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ import { SYNTHEA_DIR } from '../../tests/helpers/shared-data.ts';
 const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '400' },
+    top: { type: 'string', default: '0' },
     child: { type: 'string' },
   },
 });
@@ -49,7 +51,7 @@ const STAGES: Array<{ name: string; match: (url: string, fn: string) => boolean 
       u.includes('src/clinical/rules') ||
       u.includes('src/clinical/scores') ||
       u.includes('src/clinical/assess') ||
-      u.includes('src/clinical/triage-floor'),
+      u.includes('src/clinical/triage/floor'),
   },
   {
     name: 'retrieval',
@@ -75,7 +77,7 @@ const profileSchema = z.object({
   nodes: z.array(
     z.object({
       id: z.number(),
-      callFrame: z.object({ functionName: z.string(), url: z.string() }),
+      callFrame: z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() }),
       children: z.array(z.number()).optional(),
     }),
   ),
@@ -179,6 +181,7 @@ function analyse(profileFile: string, window: { start: number; end: number; wall
     return stage;
   };
   const totals = new Map<string, number>();
+  const selfTime = new Map<number, number>();
   let t = profile.startTime;
   let inWindow = 0;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -187,6 +190,7 @@ function analyse(profileFile: string, window: { start: number; end: number; wall
     const delta = profile.timeDeltas[i + 1] ?? 0;
     const stage = classify(profile.samples[i]!);
     totals.set(stage, (totals.get(stage) ?? 0) + delta);
+    selfTime.set(profile.samples[i]!, (selfTime.get(profile.samples[i]!) ?? 0) + delta);
     inWindow += delta;
   }
   if (inWindow === 0) throw new Error('no profile samples inside the measured window');
@@ -200,6 +204,30 @@ function analyse(profileFile: string, window: { start: number; end: number; wall
     console.log(
       `| ${stage} | ${((100 * us) / inWindow).toFixed(1)} % | ${(us / 1000 / requests).toFixed(2)} |`,
     );
+  }
+  const top = Number(values.top) || 0;
+  if (top > 0) printTopFunctions(selfTime, byId, top, inWindow);
+}
+
+/** `--top N`: the functions with the most self time in the window, to find what to fix inside a stage. */
+function printTopFunctions(
+  selfTime: Map<number, number>,
+  byId: Map<number, z.infer<typeof profileSchema>['nodes'][number]>,
+  top: number,
+  inWindow: number,
+): void {
+  const byFunction = new Map<string, number>();
+  for (const [id, us] of selfTime) {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const where = url ? `${url.replace(/^.*\/(node_modules|src|cds-hooks)\//, '$1/')}:${lineNumber + 1}` : '';
+    const key = `${functionName || '(anonymous)'} ${where}`.trim();
+    byFunction.set(key, (byFunction.get(key) ?? 0) + us);
+  }
+  console.log('');
+  console.log(`| function (self time) | share | ms per call |`);
+  console.log('|---|---|---|');
+  for (const [fn, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`| ${fn} | ${((100 * us) / inWindow).toFixed(1)} % | ${(us / 1000 / requests).toFixed(2)} |`);
   }
 }
 

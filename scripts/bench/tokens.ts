@@ -5,8 +5,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { assess } from '../../src/clinical/assess.ts';
-import { buildSnapshot } from '../../src/clinical/snapshot.ts';
+import { assess } from '../../src/clinical/assess/assess.ts';
+import { buildSnapshot } from '../../src/clinical/snapshot/build.ts';
+import { bundleResources } from '../../src/fhir/bundle-resources.ts';
 import { Bm25GuidelineIndex } from '../../src/guidelines/bm25-index.ts';
 import { BUNDLED_GUIDELINES_DIR, loadCorpus } from '../../src/guidelines/corpus.ts';
 import type { Passage } from '../../src/guidelines/types.ts';
@@ -53,7 +54,7 @@ const rows: Array<Record<string, string | number>> = [];
 for (const file of files(values.dir!)) {
   const raw = readFileSync(file, 'utf8');
   const bundle = JSON.parse(raw) as Bundle;
-  const resources = (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+  const resources = bundleResources(bundle);
   const snapshot = buildSnapshot(resources, { at: lastEncounterTime(resources) });
   const assessment = assess(snapshot);
   // Retrieval as the pipeline does it: the findings' topics first, then the active conditions.

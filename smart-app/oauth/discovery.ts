@@ -1,7 +1,10 @@
 // SMART discovery: the well-known file first, then the CapabilityStatement's oauth-uris extension
 // (older servers). Only the fields we use are parsed; the rest of the document is ignored.
 import { z } from 'zod';
-import { SMART_OAUTH_URIS_EXTENSION } from '../codes.ts';
+
+/** The CapabilityStatement extension that carries OAuth endpoints for servers without the well-known file. */
+export const SMART_OAUTH_URIS_EXTENSION =
+  'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris' as const;
 
 export interface SmartServerInfo {
   authorizationEndpoint: string;
@@ -17,6 +20,9 @@ export interface SmartServerInfo {
   issParameterSupported: boolean;
   source: 'well-known' | 'metadata';
 }
+
+/** Finds the authorization server of a FHIR base URL; the plugin passes a cached one. */
+export type Discover = (iss: string, timeoutMs: number) => Promise<SmartServerInfo>;
 
 export class DiscoveryError extends Error {
   constructor(message: string) {
@@ -146,9 +152,9 @@ export const DISCOVERY_CACHE_MS = 5 * 60 * 1000;
 
 /** Discovery per issuer, kept for five minutes so every launch does not refetch it. Failures are not kept. */
 export function cachedDiscovery(
-  discover: (iss: string, timeoutMs: number) => Promise<SmartServerInfo> = discoverSmartServer,
+  discover: Discover = discoverSmartServer,
   now: () => number = Date.now,
-): (iss: string, timeoutMs: number) => Promise<SmartServerInfo> {
+): Discover {
   const cache = new Map<string, { at: number; info: Promise<SmartServerInfo> }>();
   return (iss, timeoutMs) => {
     const hit = cache.get(iss);

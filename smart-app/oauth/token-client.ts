@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
-import type { ClientAuth } from '../settings.ts';
+import type { ClientAuth } from './client-settings.ts';
 
 export interface TokenSet {
   accessToken: string;

@@ -1,5 +1,6 @@
 // Talks to the CiteCare server (backend-for-frontend). The browser never sees an access token:
 // the session cookie goes with each call, and state-changing calls carry the CSRF token.
+import { escapePath, fetchJson, HttpError } from './web-common/http.js';
 
 export class ApiError extends Error {
   constructor(status, code, message, details) {
@@ -16,38 +17,23 @@ let patientId = '';
 const sessionHandle = new URLSearchParams(location.search).get('session') ?? '';
 
 async function call(method, path, body) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
-  headers['X-CiteCare-Session'] = sessionHandle;
+  const headers = { 'X-CiteCare-Session': sessionHandle };
   // The server refuses to act when this page was drawn for another patient than the session's.
   if (patientId) headers['X-CiteCare-Patient'] = patientId;
-  let res;
   try {
-    res = await fetch(`/smart/api${path}`, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(
-      0,
-      'network',
-      'The CiteCare server could not be reached. Check the connection and try again.',
-    );
+    return await fetchJson(`/smart/api${path}`, { method, headers, body, csrfToken });
+  } catch (err) {
+    if (!(err instanceof HttpError)) {
+      throw new ApiError(
+        0,
+        'network',
+        'The CiteCare server could not be reached. Check the connection and try again.',
+      );
+    }
+    const json = err.body;
+    const message = json?.message ?? `The request failed (HTTP ${err.status}).`;
+    throw new ApiError(err.status, json?.error ?? 'http', message, json);
   }
-  let json = null;
-  try {
-    json = await res.json();
-  } catch {
-    json = null;
-  }
-  if (!res.ok) {
-    const message = json?.message ?? `The request failed (HTTP ${res.status}).`;
-    throw new ApiError(res.status, json?.error ?? 'http', message, json);
-  }
-  return json;
 }
 
 export async function loadContext() {
@@ -61,7 +47,6 @@ export const assess = (chiefComplaint) => call('POST', '/assess', { chiefComplai
 export const decide = (decision) => call('POST', '/decision', decision);
 export const retryDecision = () => call('POST', '/decision/retry', {});
 export const signOut = () => call('POST', '/logout', {});
-export const readResource = (ref) =>
-  call('GET', `/resource/${ref.split('/').map(encodeURIComponent).join('/')}`);
+export const readResource = (ref) => call('GET', `/resource/${escapePath(ref)}`);
 export const resourceHref = (ref) =>
-  `/smart/api/resource/${ref.split('/').map(encodeURIComponent).join('/')}?session=${encodeURIComponent(sessionHandle)}`;
+  `/smart/api/resource/${escapePath(ref)}?session=${encodeURIComponent(sessionHandle)}`;

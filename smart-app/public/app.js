@@ -1,8 +1,8 @@
 // The nurse's triage page: load the launch context, assess, show, and send the decision back.
 import { ApiError, assess, decide, loadContext, readResource, retryDecision, signOut } from './api-client.js';
 import { renderAssessment, renderBanner } from './render.js';
+import { byId as $ } from './web-common/dom.js';
 
-const $ = (id) => document.getElementById(id);
 let current = null;
 // An unsent decision blocks new ones (two Observations would contradict each other); Retry stays.
 let pendingActive = false;

@@ -1,30 +1,25 @@
 // A small trend chart per vital sign, as inline SVG (no library). Danger-zone readings are drawn as
 // larger, filled squares so the highlight does not rely on colour alone.
-const SVG = 'http://www.w3.org/2000/svg';
+import { svg } from './web-common/dom.js';
+
 const WIDTH = 160;
 const HEIGHT = 40;
 const PAD = 5;
 
-function svgEl(tag, attrs) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  return node;
-}
-
 /** points: [{ value, at, danger }] oldest first. */
 export function trendChart(label, unit, points) {
-  const svg = svgEl('svg', {
+  const chart = svg('svg', {
     viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
     width: WIDTH,
     height: HEIGHT,
     role: 'img',
     class: 'trend',
   });
-  const title = svgEl('title', {});
+  const title = svg('title', {});
   if (points.length === 0) {
     title.textContent = `${label}: no readings`;
-    svg.append(title);
-    return svg;
+    chart.append(title);
+    return chart;
   }
   const values = points.map((p) => p.value);
   const min = Math.min(...values);
@@ -37,10 +32,10 @@ export function trendChart(label, unit, points) {
   title.textContent =
     `${label} trend: ${points.length} reading${points.length === 1 ? '' : 's'}, ` +
     `from ${first.value} ${unit} to ${last.value} ${unit}, range ${min}–${max} ${unit}`;
-  svg.append(title);
+  chart.append(title);
   if (points.length > 1) {
-    svg.append(
-      svgEl('polyline', {
+    chart.append(
+      svg('polyline', {
         points: points.map((p, i) => `${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join(' '),
         fill: 'none',
         class: 'trend-line',
@@ -49,12 +44,12 @@ export function trendChart(label, unit, points) {
   }
   points.forEach((p, i) => {
     if (p.danger) {
-      svg.append(
-        svgEl('rect', { x: x(i) - 3.5, y: y(p.value) - 3.5, width: 7, height: 7, class: 'trend-danger' }),
+      chart.append(
+        svg('rect', { x: x(i) - 3.5, y: y(p.value) - 3.5, width: 7, height: 7, class: 'trend-danger' }),
       );
     } else {
-      svg.append(svgEl('circle', { cx: x(i), cy: y(p.value), r: 2.5, class: 'trend-point' }));
+      chart.append(svg('circle', { cx: x(i), cy: y(p.value), r: 2.5, class: 'trend-point' }));
     }
   });
-  return svg;
+  return chart;
 }

@@ -2,19 +2,7 @@
 // HTML, so nothing from the record or the model can inject markup.
 import { resourceHref } from './api-client.js';
 import { trendChart } from './charts.js';
-
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else node.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c !== undefined && c !== null) node.append(c);
-  return node;
-}
-
-const $ = (id) => document.getElementById(id);
+import { byId as $, el } from './web-common/dom.js';
 
 const formatTime = (iso) => {
   const d = new Date(iso);
@@ -27,7 +15,7 @@ const formatTime = (iso) => {
  * A link to a source resource (`Type/id`), read through the server with the session's token. The page
  * shows it in a dialog: inside an EHR iframe a new tab would not carry the (partitioned) session cookie.
  */
-export function refLink(ref) {
+function refLink(ref) {
   return el('a', { href: resourceHref(ref), class: 'ref', 'data-ref': ref }, ref);
 }
 
@@ -125,7 +113,7 @@ function scoreBlock(name, score) {
     const table = el(
       'table',
       {},
-      el('caption', { class: 'sr-only' }, `${name} components`),
+      el('caption', { class: 'visually-hidden' }, `${name} components`),
       el(
         'thead',
         {},

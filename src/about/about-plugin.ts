@@ -1,10 +1,10 @@
 // Transparency pages: GET /about/{service-id} (HTML, or JSON with ?format=json) and GET /about.
 // Every CiteCare card links here. Figures are read from the evaluation report on each request.
 import { readFileSync } from 'node:fs';
+import type { FastifyHelmetRouteOptions } from '@fastify/helmet';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../fhir/outcomes.ts';
-import { ABOUT_PAGE_HEADERS } from '../server/security-headers.ts';
 import { renderAboutHtml, renderAboutIndexHtml } from './about-html.ts';
 import { type AboutServiceInfo, type AboutSources, buildAboutPage } from './about-page.ts';
 import { readEvalFigures } from './eval-figures.ts';
@@ -19,6 +19,21 @@ export interface AboutPluginOptions {
   /** Where the evaluation report is read from (default reports/eval-latest.json, relative to cwd). */
   reportPath?: string;
 }
+
+/** The about pages' CSP: static HTML with one inline stylesheet and inline SVG charts; no script. */
+const ABOUT_PAGE_HEADERS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      styleSrc: ["'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      formAction: ["'none'"],
+      baseUri: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+} satisfies FastifyHelmetRouteOptions['helmet'];
 
 const query = z.object({ format: z.enum(['html', 'json']).default('html') });
 

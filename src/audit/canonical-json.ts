@@ -1,8 +1,10 @@
 // Canonical JSON in the spirit of RFC 8785 (JCS): object keys sorted by UTF-16 code units, no
 // whitespace, numbers in ECMAScript shortest form, strings escaped as JSON.stringify does. The
 // audit hash chain hashes this text, so the same entry always yields the same bytes.
+// Every hook call writes a record through here, so it builds one string by appending (no arrays
+// of parts to join) and quotes each distinct key once.
 
-export class CanonicalJsonError extends Error {
+class CanonicalJsonError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'CanonicalJsonError';
@@ -13,6 +15,20 @@ export function canonicalJson(value: unknown): string {
   const out = serialize(value, new Set());
   if (out === undefined) throw new CanonicalJsonError('top-level value is not representable in JSON');
   return out;
+}
+
+// Object keys repeat across records (`system`, `code`, `display`…): their quoted form is kept.
+const QUOTED_KEYS = new Map<string, string>();
+const MAX_QUOTED_KEYS = 10_000;
+
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    quoted = `${JSON.stringify(key)}:`;
+    // Keys can come from outside (a model's parsed output): the memo is capped, not unbounded.
+    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
 }
 
 function serialize(value: unknown, seen: Set<object>): string | undefined {
@@ -40,17 +56,24 @@ function serialize(value: unknown, seen: Set<object>): string | undefined {
   seen.add(obj);
   try {
     if (Array.isArray(obj)) {
-      return `[${obj.map((item) => serialize(item, seen) ?? 'null').join(',')}]`;
+      let out = '[';
+      for (let i = 0; i < obj.length; i++) {
+        if (i > 0) out += ',';
+        out += serialize(obj[i], seen) ?? 'null';
+      }
+      return `${out}]`;
     }
     const record = obj as Record<string, unknown>;
     // Default sort compares UTF-16 code units, exactly the order JCS requires.
     const keys = Object.keys(record).sort();
-    const parts: string[] = [];
+    let out = '{';
     for (const key of keys) {
       const v = serialize(record[key], seen);
-      if (v !== undefined) parts.push(`${JSON.stringify(key)}:${v}`);
+      if (v === undefined) continue;
+      if (out.length > 1) out += ',';
+      out += quotedKey(key) + v;
     }
-    return `{${parts.join(',')}}`;
+    return `${out}}`;
   } finally {
     seen.delete(obj);
   }

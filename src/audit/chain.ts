@@ -9,8 +9,6 @@ import type { AuditRecordInput, ChainAnchor, FeedbackInput } from './types.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export const GENESIS: ChainAnchor = { seq: 0, hash: GENESIS_HASH };
-
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
@@ -66,7 +64,7 @@ function timeMs(iso: string, field: string): number {
 }
 
 /** Format version written into every new entry's hashed body (entries without it are version 0). */
-export const ENTRY_VERSION = 1;
+const ENTRY_VERSION = 1;
 
 function seal(body: Record<string, unknown>): { body: string; hash: string } {
   const text = canonicalJson(body);
@@ -91,7 +89,7 @@ export type IndexColumns = Pick<
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** Derives the index columns from a (parsed) hashed body; undefined when the body has no valid kind. */
-export function indexColumns(body: Record<string, unknown>): IndexColumns | undefined {
+function indexColumns(body: Record<string, unknown>): IndexColumns | undefined {
   if (body.kind === 'record') {
     const llm = body.llm as { model?: unknown } | undefined;
     return {

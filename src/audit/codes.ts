@@ -36,11 +36,6 @@ export const PROVENANCE_PARTICIPANT = {
   author: { code: 'author', display: 'Author' },
 } as const;
 
-export const EXTRA_SECURITY_ROLE = {
-  system: 'http://dicom.nema.org/resources/ontology/DCM',
-  user: { code: '110153', display: 'Source Role ID' },
-} as const;
-
 /** CiteCare's own identifier systems and codes. */
 export const CITECARE = {
   software: 'CiteCare',

@@ -30,7 +30,7 @@ function instant(iso: string): string {
 }
 
 /** A stable uuid derived from a name, for fullUrls of resources that have no uuid of their own. */
-export function derivedUuid(name: string): string {
+function derivedUuid(name: string): string {
   const h = createHash('sha256').update(name).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -57,7 +57,7 @@ function details(pairs: Array<[string, unknown]>): AuditEventEntityDetail[] {
 }
 
 /** "missing: …" entries note data the patient record lacked; they are not failures of the service. */
-export function realErrors(record: Pick<AuditRecord, 'errors'>): string[] {
+function realErrors(record: Pick<AuditRecord, 'errors'>): string[] {
   return (record.errors ?? []).filter((e) => !/^missing:/i.test(e));
 }
 

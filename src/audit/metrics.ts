@@ -6,10 +6,10 @@ import type { AuditMetrics, AuditRecord, CardOutcome, FeedbackEvent, RateRow } f
 export const FINDING_EXTENSION = 'org.citecare.finding';
 
 /** The card type under which SMART triage decisions (one per assessment) are counted. */
-export const SMART_DECISION_TYPE = 'smart-triage-decision';
+const SMART_DECISION_TYPE = 'smart-triage-decision';
 
 /** A card's type for the metrics: its finding id when the card carries one, else its summary. */
-export function cardType(card: unknown): string {
+function cardType(card: unknown): string {
   if (card === null || typeof card !== 'object') return 'unknown';
   const c = card as { extension?: Record<string, unknown>; summary?: unknown };
   const ext = c.extension?.[FINDING_EXTENSION];
@@ -34,7 +34,7 @@ export function latestOutcomes(feedback: FeedbackEvent[]): Map<string, FeedbackE
   return byCard;
 }
 
-export function overrideReasonLabel(f: FeedbackEvent): string {
+function overrideReasonLabel(f: FeedbackEvent): string {
   const r = f.overrideReason;
   return r?.display || r?.code || (f.userComment ? 'comment only' : 'no reason given');
 }

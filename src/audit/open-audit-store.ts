@@ -6,7 +6,7 @@ import type { AuditDatabase } from './types.ts';
 
 export type AuditStoreOptions = SqliteOptions & PostgresOptions;
 
-export function sqlitePath(url: string): string {
+function sqlitePath(url: string): string {
   const rest = url.slice('sqlite:'.length);
   // sqlite:///abs/path and sqlite://./rel are accepted as well as sqlite:PATH.
   return rest.startsWith('//') ? rest.slice(2) : rest;

@@ -11,7 +11,8 @@ import {
   rowToEntry,
 } from './chain.ts';
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './schema.ts';
-import { type ReadQuery, SqlAuditReader } from './sql-audit-reader.ts';
+import { SqlAuditReader } from './sql-audit-reader.ts';
+import type { ReadQuery } from './sql-chain-verify.ts';
 import type {
   AuditDatabase,
   AuditRecord,

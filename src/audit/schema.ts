@@ -13,7 +13,7 @@ export interface Migration {
 export const MIGRATIONS_TABLE_SQL =
   'CREATE TABLE IF NOT EXISTS audit_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)';
 
-export const MIGRATIONS: readonly Migration[] = [
+const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'hash-chained entries, card index, chain head',
@@ -63,7 +63,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 export function pendingMigrations(applied: number[]): Migration[] {
   const newest = Math.max(0, ...applied);

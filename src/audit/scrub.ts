@@ -31,11 +31,20 @@ export interface ScrubResult<T> {
   nonFinite: string[];
 }
 
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key.toLowerCase().replace(/[_-]/g, ''));
+// Records repeat the same keys (`system`, `code`, `display`…): each is judged once. Capped, as keys
+// can come from outside (a model's parsed output).
+const KEY_VERDICTS = new Map<string, boolean>();
+
+function isSecretKey(key: string): boolean {
+  let secret = KEY_VERDICTS.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(key.toLowerCase().replace(/[_-]/g, ''));
+    if (KEY_VERDICTS.size < 10_000) KEY_VERDICTS.set(key, secret);
+  }
+  return secret;
 }
 
-export function scrubString(v: string): string {
+function scrubString(v: string): string {
   if (!MAYBE_SECRET.test(v)) return v;
   return v
     .replace(BEARER, `$1 ${REDACTED}`)
@@ -44,35 +53,56 @@ export function scrubString(v: string): string {
     .replace(OAUTH_PARAM, `$1$2=${REDACTED}`);
 }
 
+/** `$.a[0].b` from the keys and indexes walked: built only when something is reported. */
+function pathOf(steps: Array<string | number>): string {
+  let path = '$';
+  for (const step of steps) path += typeof step === 'number' ? `[${step}]` : `.${step}`;
+  return path;
+}
+
 /** Returns a deep, JSON-safe copy without credential fields and with tokens in strings redacted. */
 export function scrubSecrets<T>(value: T): ScrubResult<T> {
   const removed: string[] = [];
   const nonFinite: string[] = [];
-  const walk = (v: unknown, path: string, serialized = false): unknown => {
+  // The path to the value being walked. Every audit write walks a whole record, and almost nothing
+  // in it is reported, so a path string is made only for what is.
+  const steps: Array<string | number> = [];
+  const walk = (v: unknown, serialized = false): unknown => {
     if (typeof v === 'string') {
       const cleaned = scrubString(v);
-      if (cleaned !== v) removed.push(path);
+      if (cleaned !== v) removed.push(pathOf(steps));
       return cleaned;
     }
     if (typeof v === 'number') {
       if (Number.isFinite(v)) return v;
-      nonFinite.push(path);
+      nonFinite.push(pathOf(steps));
       return null;
     }
-    if (Array.isArray(v)) return v.map((item, i) => walk(item, `${path}[${i}]`));
+    if (Array.isArray(v)) {
+      const out = new Array<unknown>(v.length);
+      for (let i = 0; i < v.length; i++) {
+        if (!(i in v)) continue; // a hole stays a hole, as Array.map leaves it
+        steps.push(i);
+        out[i] = walk(v[i]);
+        steps.pop();
+      }
+      return out;
+    }
     if (v !== null && typeof v === 'object') {
       // What JSON (and canonicalJson) would write is what must be scrubbed: call toJSON once, as
       // JSON.stringify does, and walk its result.
       if (!serialized && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-        return walk((v as { toJSON: () => unknown }).toJSON(), path, true);
+        return walk((v as { toJSON: () => unknown }).toJSON(), true);
       }
       const out: Record<string, unknown> = {};
       for (const [k, item] of Object.entries(v)) {
         if (isSecretKey(k)) {
-          removed.push(`${path}.${k}`);
+          removed.push(`${pathOf(steps)}.${k}`);
           continue;
         }
-        const cleaned = walk(item, `${path}.${k}`);
+        steps.push(k);
+        const cleaned = walk(item);
+        steps.pop();
         // Assigning out['__proto__'] would set the prototype and drop the key; define it instead.
         if (k === '__proto__') {
           Object.defineProperty(out, k, {
@@ -89,5 +119,5 @@ export function scrubSecrets<T>(value: T): ScrubResult<T> {
     }
     return v;
   };
-  return { value: walk(value, '$') as T, removed, nonFinite };
+  return { value: walk(value) as T, removed, nonFinite };
 }

@@ -14,7 +14,8 @@ import {
   rowToEntry,
 } from './chain.ts';
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './schema.ts';
-import { type ReadQuery, SqlAuditReader } from './sql-audit-reader.ts';
+import { SqlAuditReader } from './sql-audit-reader.ts';
+import type { ReadQuery } from './sql-chain-verify.ts';
 import type {
   AuditDatabase,
   AuditRecord,
@@ -68,11 +69,24 @@ interface ChainRow {
 const LINK_FEEDBACK = `SELECT record_id FROM audit_cards WHERE card_id = ?
   UNION ALL SELECT id AS record_id FROM audit_entries WHERE id = ? AND kind = 'record' LIMIT 1`;
 
+/** The write path's statements, prepared once: compiling them on every append cost more than the insert. */
+function prepareWrites(db: Database.Database) {
+  return {
+    head: db.prepare('SELECT head_seq, head_hash FROM audit_chain WHERE id = 1'),
+    insertEntry: db.prepare(INSERT_ENTRY),
+    moveHead: db.prepare('UPDATE audit_chain SET head_seq = ?, head_hash = ? WHERE id = 1'),
+    linkCard: db.prepare('INSERT INTO audit_cards (card_id, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    linkFeedback: db.prepare(LINK_FEEDBACK),
+  };
+}
+
 export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
   private lastWriteOk = true;
+  private readonly writes: ReturnType<typeof prepareWrites>;
 
   private constructor(private readonly db: Database.Database) {
     super();
+    this.writes = prepareWrites(db);
   }
 
   /** `path` is a file path or ':memory:'; the parent directory is created. */
@@ -111,8 +125,17 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
     }).immediate();
   }
 
+  // The reader's queries are a fixed set of texts (a patient-view reads the chart review's snoozes
+  // on every call): each is compiled once. The cap only guards against a caller building SQL text.
+  private readonly reads = new Map<string, Database.Statement>();
+
   protected async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.db.prepare(sql).all(...params) as T[];
+    let statement = this.reads.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.reads.size < 200) this.reads.set(sql, statement);
+    }
+    return statement.all(...params) as T[];
   }
 
   protected async snapshot<T>(fn: (q: ReadQuery) => Promise<T>): Promise<T> {
@@ -196,30 +219,27 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
   }
 
   private head(): ChainAnchor {
-    const row = this.db.prepare('SELECT head_seq, head_hash FROM audit_chain WHERE id = 1').get() as ChainRow;
+    const row = this.writes.head.get() as ChainRow;
     return { seq: row.head_seq, hash: row.head_hash };
   }
 
   private insert(row: EntryRow): void {
-    this.db.prepare(INSERT_ENTRY).run(row);
-    this.db.prepare('UPDATE audit_chain SET head_seq = ?, head_hash = ? WHERE id = 1').run(row.seq, row.hash);
+    this.writes.insertEntry.run(row);
+    this.writes.moveHead.run(row.seq, row.hash);
   }
 
   async append(record: AuditRecordInput): Promise<AuditRecord> {
     const row = await this.enqueue(() => {
       const row = buildRecordRow(record, this.head());
       this.insert(row);
-      const link = this.db.prepare(
-        'INSERT INTO audit_cards (card_id, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
-      );
-      for (const cardId of new Set(record.cardIds ?? [])) link.run(cardId, row.id);
+      for (const cardId of new Set(record.cardIds ?? [])) this.writes.linkCard.run(cardId, row.id);
       return row;
     });
     return rowToEntry<AuditRecord>(row);
   }
 
   private insertFeedback(feedback: FeedbackInput, receivedAt: Date): EntryRow {
-    const link = this.db.prepare(LINK_FEEDBACK).get(feedback.cardId, feedback.cardId) as
+    const link = this.writes.linkFeedback.get(feedback.cardId, feedback.cardId) as
       | { record_id: string }
       | undefined;
     const row = buildFeedbackRow(feedback, this.head(), link?.record_id, receivedAt);

@@ -1,28 +1,29 @@
-// The auditor page's static files (plain HTML, one script, one stylesheet; no framework, no build).
-import { readFileSync } from 'node:fs';
+// The auditor page's static files (plain HTML, ES modules, one stylesheet; no framework, no build).
+// The modules it shares with the SMART page (src/web-common) are served beside these.
+import { CSS, cachedFile, JS, type WebAsset } from '../web-common/assets.ts';
 
 const dir = new URL('./web/', import.meta.url);
 
-function cached(name: string): () => string {
-  let text: string | undefined;
-  return () => {
-    text ??= readFileSync(new URL(name, dir), 'utf8');
-    return text;
-  };
-}
+const file = (name: string, contentType: string): WebAsset => ({
+  name,
+  contentType,
+  body: cachedFile(dir, name),
+});
 
-const JS = 'text/javascript; charset=utf-8';
+/** audit.js is the page's entry module; it imports the others. */
+export const AUDIT_WEB_ASSETS: readonly WebAsset[] = [
+  file('audit.js', JS),
+  file('audit-api.js', JS),
+  file('audit-filters.js', JS),
+  file('audit-format.js', JS),
+  file('audit-records.js', JS),
+  file('audit-metrics.js', JS),
+  file('audit-charts.js', JS),
+  file('audit-record.js', JS),
+  file('audit.css', CSS),
+];
 
-// Classic deferred scripts, run in this order: helpers, charts, record story, then the page.
-export const AUDIT_WEB_ASSETS = [
-  { name: 'audit-dom.js', contentType: JS, body: cached('audit-dom.js') },
-  { name: 'audit-charts.js', contentType: JS, body: cached('audit-charts.js') },
-  { name: 'audit-record.js', contentType: JS, body: cached('audit-record.js') },
-  { name: 'audit.js', contentType: JS, body: cached('audit.js') },
-  { name: 'audit.css', contentType: 'text/css; charset=utf-8', body: cached('audit.css') },
-] as const;
-
-const page = cached('audit.html');
+const page = cachedFile(dir, 'audit.html');
 
 function escapeAttribute(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');

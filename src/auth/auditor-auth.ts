@@ -39,10 +39,6 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 
 type KeySource = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
 
-export function auditorAuthConfigured(config: AuditorAuthConfig): boolean {
-  return Boolean(config.AUDITOR_ISSUER && (config.AUDITOR_JWKS_FILE || config.AUDITOR_JWKS_URL));
-}
-
 /** Roles only as a JSON array: a space-separated string is how scopes look, not roles. */
 function stringList(v: unknown): string[] {
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
@@ -68,7 +64,7 @@ function lifetimeProblem(payload: JWTPayload, maxSeconds: number, now: number): 
  * do not count: a scope is what a client asked for, a role is what the identity provider granted
  * the person.
  */
-export function hasAuditorRole(payload: JWTPayload, role: string): boolean {
+function hasAuditorRole(payload: JWTPayload, role: string): boolean {
   const realm = (payload.realm_access as { roles?: unknown } | undefined)?.roles;
   return stringList(payload.roles).includes(role) || stringList(realm).includes(role);
 }

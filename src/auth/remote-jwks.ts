@@ -16,7 +16,7 @@ const remoteJwksSchema = z.object({
 
 const MAX_JWKS_BYTES = 256 * 1024;
 
-export const defaultJwksFetcher: JwksFetcher = async (url, signal) => {
+const defaultJwksFetcher: JwksFetcher = async (url, signal) => {
   // Redirects are refused: the URL was allowlisted, wherever it redirects to was not.
   const res = await fetch(url, { signal, redirect: 'error', headers: { accept: 'application/json' } });
   if (!res.ok) throw new Error(`JWKS fetch answered HTTP ${res.status}`);

@@ -3,13 +3,14 @@
 // and never becomes an action.
 import { randomUUID } from 'node:crypto';
 import { catalogueAction } from '../clinical/actions.ts';
-import type {
-  Assessment,
-  Citation,
-  Finding,
-  ResourceRef,
-  Severity,
-  TriageResult,
+import {
+  type Assessment,
+  bySeverity,
+  type Citation,
+  type Finding,
+  type ResourceRef,
+  type Severity,
+  type TriageResult,
 } from '../clinical/types.ts';
 import type { AdviceResult, VerifiedStatement } from '../llm/types.ts';
 import { type Card, type CardLink, prune, type Suggestion } from './card-schema.ts';
@@ -304,9 +305,8 @@ export function buildCards(input: CardInput): Card[] {
   const cards: Card[] = [];
   if (input.show.triage) cards.push(triageCard(input));
   if (input.show.findings) {
-    const order: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
     const own = input.assessment.findings.filter((f) => !input.grouped?.has(f));
-    const findings = dedupe(own).sort((a, b) => order[a.severity] - order[b.severity]);
+    const findings = dedupe(own).sort(bySeverity);
     for (const f of findings) cards.push(findingCard(f, input));
   }
   if (input.show.summary) {

@@ -9,9 +9,9 @@ import { codeLabel } from '../clinical/snapshot/observation-variants.ts';
 import type { Score, TriageRuleResult } from '../clinical/types.ts';
 import { readBundleFile } from '../fhir/bundle-file.ts';
 import { createGuidelineIndex, guidelineIndexOptions } from '../guidelines/create-guideline-index.ts';
-import { createAdvisor } from '../llm/create-advisor.ts';
 import { createPipeline } from '../pipeline/run.ts';
 import type { PipelineResult } from '../pipeline/types.ts';
+import { createAdvisor } from '../server/runtime.ts';
 import { type CliIo, UsageError } from './io.ts';
 
 function scoreJson(s: Score) {

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { DEMO_PATIENTS, type DemoPatient } from '../demo-fhir/demo-patients.ts';
+import { bundleResources } from '../fhir/bundle-resources.ts';
 import { fillPrefetch } from '../fhir/patient-queries.ts';
 import { type DemoClient, loadOrCreateDemoClient } from '../server/demo-client.ts';
 import { cardsResponseSchema, formatCard } from './card-text.ts';
@@ -29,9 +30,7 @@ export interface DemoCliDeps {
 const DEMO_USER = 'Practitioner/demo-clinician';
 
 const searchEntries = (r: Resource | null): Resource[] =>
-  r?.resourceType === 'Bundle'
-    ? ((r as Bundle).entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []))
-    : [];
+  r?.resourceType === 'Bundle' ? bundleResources(r as Bundle) : [];
 
 interface DemoArgs {
   base?: string;

@@ -1,6 +1,7 @@
 // Which LOINC codes feed which snapshot series, how far back a reading still counts as "current", and
 // which values are physiologically implausible (flagged with a reason and never scored).
 import { LOINC, LOINC_VARIANT } from './codes.ts';
+import { round } from './format.ts';
 import type { LabKind, VitalKind } from './types.ts';
 import type { MeasureKind } from './units.ts';
 
@@ -178,13 +179,4 @@ export function implausibleReason(kind: MeasureKind, value: number, unit: string
     return `${kind} ${round(value)} ${unit} is outside the plausible range ${lo}–${hi} ${unit}`;
   }
   return undefined;
-}
-
-/**
- * Rounds half away from zero at `digits` decimals. The nudge makes decimal halves that binary floating point
- * stores just below the half (38.05 is 38.04999…) round up as written; it is far below any device precision.
- */
-export function round(x: number, digits = 1): number {
-  const f = 10 ** digits;
-  return (Math.sign(x) * Math.round(Math.abs(x) * f * (1 + 1e-12))) / f;
 }

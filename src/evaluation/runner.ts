@@ -3,6 +3,7 @@
 // with any runtime.
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import type { Citation, Score } from '../clinical/types.ts';
+import { bundleResources } from '../fhir/bundle-resources.ts';
 import type { PipelineResult, RunPipeline } from '../pipeline/types.ts';
 import {
   type AcuityLevel,
@@ -130,7 +131,7 @@ function recordResult(v: Vignette, base: CaseResult, result: PipelineResult, tal
 
 /** One vignette through the pipeline as an encounter-start call, timed and scanned for identifiers. */
 async function runCase(v: Vignette, opts: EvalOptions, tally: Tally): Promise<CaseResult> {
-  const resources = (v.bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource as Resource] : []));
+  const resources = bundleResources(v.bundle);
   const patient = resources.find((r): r is Patient => r.resourceType === 'Patient');
   const encounter = resources.find((r) => r.resourceType === 'Encounter');
   const base = blankCase(v);

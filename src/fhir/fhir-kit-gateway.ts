@@ -2,7 +2,15 @@
 // The access token lives only in this object's client and is never logged or returned.
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { Client } from 'fhir-kit-client';
-import { bundleResources, type FhirGateway, FhirGatewayError, parseRelativeUrl } from './gateway.ts';
+import { linkUnderBase } from './allowlist.ts';
+import { bundleResources } from './bundle-resources.ts';
+import {
+  type CreatedResource,
+  type FhirGateway,
+  FhirGatewayError,
+  type FhirGatewayFactory,
+  parseRelativeUrl,
+} from './gateway.ts';
 
 export interface FhirKitGatewayOptions {
   baseUrl: string;
@@ -11,6 +19,13 @@ export interface FhirKitGatewayOptions {
   maxPages: number;
   /** Epoch ms after which no call starts and running calls are aborted (the request's deadline). */
   deadline?: number;
+}
+
+/** One server connection: the client plus the per-call signal that enforces timeout and deadline. */
+interface Connection {
+  client: Client;
+  opts: FhirKitGatewayOptions;
+  callOptions(): { signal: AbortSignal };
 }
 
 function toGatewayError(err: unknown, what: string): FhirGatewayError {
@@ -37,34 +52,18 @@ function toGatewayError(err: unknown, what: string): FhirGatewayError {
   return new FhirGatewayError(`${what}: ${e?.message ?? 'network error'}`, 'network');
 }
 
+function isResource(x: unknown): x is Resource {
+  return typeof x === 'object' && x !== null && typeof (x as Resource).resourceType === 'string';
+}
+
 function asResource(x: unknown, what: string): Resource {
-  if (
-    typeof x !== 'object' ||
-    x === null ||
-    typeof (x as { resourceType?: unknown }).resourceType !== 'string'
-  ) {
+  if (!isResource(x)) {
     throw new FhirGatewayError(`${what}: the server did not answer with a FHIR resource`, 'invalid-response');
   }
-  return x as Resource;
+  return x;
 }
 
-/**
- * Whether `url` lies under the server's base: the same origin, and the base path or below it on a segment
- * boundary (a next link from `/r4` may not lead to `/r4-admin` or `/admin`, as the allowlist would not).
- */
-function underBase(url: string, base: string): boolean {
-  try {
-    const u = new URL(url, base);
-    const b = new URL(base);
-    if (u.origin !== b.origin || u.username || u.password) return false;
-    const basePath = b.pathname.replace(/\/+$/, '');
-    return u.pathname === basePath || u.pathname.startsWith(`${basePath}/`);
-  } catch {
-    return false;
-  }
-}
-
-export function createFhirKitGateway(opts: FhirKitGatewayOptions): FhirGateway {
+function connect(opts: FhirKitGatewayOptions): Connection {
   const client = new Client({
     baseUrl: opts.baseUrl.replace(/\/+$/, ''),
     ...(opts.accessToken ? { bearerToken: opts.accessToken } : {}),
@@ -73,96 +72,128 @@ export function createFhirKitGateway(opts: FhirKitGatewayOptions): FhirGateway {
     // allowlist never saw: fail the call instead of following it.
     requestOptions: { redirect: 'error' },
   });
-  const options = () => {
+  const callOptions = () => {
     const left =
       opts.deadline === undefined ? opts.timeoutMs : Math.min(opts.timeoutMs, opts.deadline - Date.now());
     if (left <= 0) throw new FhirGatewayError('the time for fetching data ran out', 'timeout');
     return { signal: AbortSignal.timeout(left) };
   };
+  return { client, opts, callOptions };
+}
 
-  const gateway: FhirGateway = {
-    async read(type, id) {
-      const what = `read ${type}`;
-      try {
-        return asResource(await client.read({ resourceType: type, id, options: options() }), what);
-      } catch (err) {
-        const ge = toGatewayError(err, what);
-        if (ge.kind === 'http' && (ge.status === 404 || ge.status === 410)) return null;
-        throw ge;
-      }
-    },
+async function read(c: Connection, type: string, id: string): Promise<Resource | null> {
+  const what = `read ${type}`;
+  try {
+    return asResource(await c.client.read({ resourceType: type, id, options: c.callOptions() }), what);
+  } catch (err) {
+    const ge = toGatewayError(err, what);
+    if (ge.kind === 'http' && (ge.status === 404 || ge.status === 410)) return null;
+    throw ge;
+  }
+}
 
-    async search(type, params) {
-      const what = `search ${type}`;
-      try {
-        const first = asResource(
-          await client.search({ resourceType: type, searchParams: params, options: options() }),
-          what,
-        );
-        if (first.resourceType !== 'Bundle')
-          throw new FhirGatewayError(`${what}: not a Bundle`, 'invalid-response');
-        return (await gateway.collect(first as Bundle)).resources;
-      } catch (err) {
-        throw toGatewayError(err, what);
-      }
-    },
+/** One search request: the first page as the server sent it. */
+async function searchPage(c: Connection, type: string, params: Record<string, string>): Promise<Resource> {
+  const what = `search ${type}`;
+  try {
+    return asResource(
+      await c.client.search({ resourceType: type, searchParams: params, options: c.callOptions() }),
+      what,
+    );
+  } catch (err) {
+    throw toGatewayError(err, what);
+  }
+}
 
-    async query(relativeUrl) {
-      const { type, id, params } = parseRelativeUrl(relativeUrl);
-      if (id && Object.keys(params).length === 0) return gateway.read(type, id);
-      const what = `search ${type}`;
-      try {
-        return asResource(
-          await client.search({ resourceType: type, searchParams: params, options: options() }),
-          what,
-        );
-      } catch (err) {
-        throw toGatewayError(err, what);
-      }
-    },
+async function search(c: Connection, type: string, params: Record<string, string>): Promise<Resource[]> {
+  const first = await searchPage(c, type, params);
+  if (first.resourceType !== 'Bundle')
+    throw new FhirGatewayError(`search ${type}: not a Bundle`, 'invalid-response');
+  return (await collect(c, first)).resources;
+}
 
-    async collect(bundle) {
-      const out = bundleResources(bundle);
-      let page: Bundle = bundle;
-      for (let i = 1; ; i++) {
-        const nextUrl = page.link?.find((l) => l.relation === 'next')?.url;
-        if (!nextUrl) break;
-        if (i >= opts.maxPages) return { resources: out, truncated: true };
-        // The token goes with the request: never follow a next link outside the server's base.
-        if (!underBase(nextUrl, opts.baseUrl)) {
-          throw new FhirGatewayError(
-            'next page: link points to another server; not followed',
-            'invalid-response',
-          );
-        }
-        let next: unknown;
-        try {
-          next = await client.nextPage({ bundle: page as never, options: options() });
-        } catch (err) {
-          throw toGatewayError(err, 'next page');
-        }
-        if (!next) break;
-        page = asResource(next, 'next page') as Bundle;
-        out.push(...bundleResources(page));
-      }
-      return { resources: out, truncated: false };
-    },
+async function query(c: Connection, relativeUrl: string): Promise<Resource | null> {
+  const { type, id, params } = parseRelativeUrl(relativeUrl);
+  if (id && Object.keys(params).length === 0) return read(c, type, id);
+  return searchPage(c, type, params);
+}
 
-    async create(resource) {
-      const what = `create ${resource.resourceType}`;
-      try {
-        return asResource(
-          await client.create({
-            resourceType: resource.resourceType,
-            body: resource as never,
-            options: options(),
-          }),
-          what,
-        ) as typeof resource;
-      } catch (err) {
-        throw toGatewayError(err, what);
-      }
-    },
+async function collect(
+  c: Connection,
+  bundle: Bundle,
+): Promise<{ resources: Resource[]; truncated: boolean }> {
+  const out = bundleResources(bundle);
+  let page: Bundle = bundle;
+  for (let i = 1; ; i++) {
+    const nextUrl = page.link?.find((l) => l.relation === 'next')?.url;
+    if (!nextUrl) break;
+    if (i >= c.opts.maxPages) return { resources: out, truncated: true };
+    // The token goes with the request: never follow a next link outside the server's base.
+    if (!linkUnderBase(nextUrl, c.opts.baseUrl)) {
+      throw new FhirGatewayError(
+        'next page: link points to another server; not followed',
+        'invalid-response',
+      );
+    }
+    let next: unknown;
+    try {
+      next = await c.client.nextPage({ bundle: page as never, options: c.callOptions() });
+    } catch (err) {
+      throw toGatewayError(err, 'next page');
+    }
+    if (!next) break;
+    page = asResource(next, 'next page') as Bundle;
+    out.push(...bundleResources(page));
+  }
+  return { resources: out, truncated: false };
+}
+
+async function createIfNoneExist<T extends Resource>(
+  c: Connection,
+  resource: T,
+  condition: string,
+): Promise<CreatedResource<T>> {
+  const type = resource.resourceType;
+  let body: unknown;
+  let location: string | null | undefined;
+  try {
+    body = await c.client.create({
+      resourceType: type,
+      body: resource as never,
+      options: { ...c.callOptions(), headers: { 'If-None-Exist': condition } },
+    });
+    location = Client.httpFor(body as never).response?.headers.get('location');
+  } catch (err) {
+    // A 2xx whose body is not JSON still stored the resource: its Location header names it.
+    const e = err as { response?: { status?: number }; config?: { headers?: Headers } };
+    const status = e?.response?.status;
+    if (!status || status >= 300) throw toGatewayError(err, `create ${type}`);
+    location = e.config?.headers?.get('location');
+  }
+  const stored = isResource(body) && body.resourceType === type ? (body as T) : undefined;
+  const fromLocation = new RegExp(`/${type}/([^/]+)`).exec(location ?? '')?.[1];
+  return { id: stored?.id ?? fromLocation, resource: stored };
+}
+
+export function createFhirKitGateway(opts: FhirKitGatewayOptions): FhirGateway {
+  const c = connect(opts);
+  return {
+    read: (type, id) => read(c, type, id),
+    search: (type, params) => search(c, type, params),
+    query: (relativeUrl) => query(c, relativeUrl),
+    collect: (bundle) => collect(c, bundle),
+    createIfNoneExist: (resource, condition) => createIfNoneExist(c, resource, condition),
   };
-  return gateway;
+}
+
+/** The production factory: fhir-kit-client gateways with the configured timeout and page cap as defaults. */
+export function fhirKitGatewayFactory(defaults: { timeoutMs: number; maxPages: number }): FhirGatewayFactory {
+  return (baseUrl, auth, options = {}) =>
+    createFhirKitGateway({
+      baseUrl,
+      accessToken: auth.accessToken,
+      timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
+      maxPages: options.maxPages ?? defaults.maxPages,
+      deadline: options.deadline,
+    });
 }

@@ -30,22 +30,36 @@ export interface FhirGateway {
    * `truncated` says a next link was left unfollowed at the cap.
    */
   collect(bundle: Bundle): Promise<{ resources: Resource[]; truncated: boolean }>;
-  create<T extends Resource>(resource: T): Promise<T>;
+  /**
+   * Conditional create (POST with If-None-Exist): when a resource matching `condition` (a search such
+   * as `identifier=system|value`) exists, the server returns it instead of storing a second one, so a
+   * retry after a lost answer stores nothing twice. `id` comes from the answer's body or, failing
+   * that, its Location header; `resource` is the body when it is a resource of the type sent.
+   */
+  createIfNoneExist<T extends Resource>(resource: T, condition: string): Promise<CreatedResource<T>>;
 }
 
-/** The resources of a Bundle's entries (searchset, collection or transaction), in order. */
-export function bundleResources(bundle: Bundle): Resource[] {
-  const out: Resource[] = [];
-  // A server's (or client's) Bundle is unknown JSON: null entries and non-array `entry` are skipped.
-  const entries: unknown = bundle.entry;
-  if (!Array.isArray(entries)) return out;
-  for (const entry of entries) {
-    const resource = (entry as { resource?: unknown } | null)?.resource;
-    if (resource && typeof resource === 'object' && typeof (resource as Resource).resourceType === 'string')
-      out.push(resource as Resource);
-  }
-  return out;
+export interface CreatedResource<T extends Resource> {
+  id?: string;
+  resource?: T;
 }
+
+/** Credentials for one FHIR server: the user's or the EHR's access token (none for an open server). */
+export interface FhirAuth {
+  accessToken?: string;
+}
+
+export interface FhirCallOptions {
+  /** Per-call timeout (default: FHIR_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Most search pages followed (default: FHIR_MAX_PAGES). */
+  maxPages?: number;
+  /** Epoch ms after which no call starts and running calls are aborted (a request's deadline). */
+  deadline?: number;
+}
+
+/** How routes reach a FHIR server: the wiring module chooses the adapter; tests swap it. */
+export type FhirGatewayFactory = (baseUrl: string, auth: FhirAuth, options?: FhirCallOptions) => FhirGateway;
 
 /** Splits `Type?a=1&b=2` or `Type/id` into its parts. */
 export function parseRelativeUrl(relativeUrl: string): {

@@ -1,9 +1,11 @@
 // An in-memory FhirGateway over a list of resources: for tests and `citecare assess`.
 // Search understands the parameters CiteCare's own queries use (patient/subject, category,
-// status, clinical-status, and _sort=-date with _count); other parameters are ignored, as a lenient
-// server would.
+// status, clinical-status, identifier, and _sort=-date with _count); other parameters are ignored,
+// as a lenient server would.
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { bundleResources, type FhirGateway, parseRelativeUrl } from './gateway.ts';
+import { bundleResources } from './bundle-resources.ts';
+import { type CreatedResource, type FhirGateway, FhirGatewayError, parseRelativeUrl } from './gateway.ts';
+import { operationOutcome } from './outcomes.ts';
 
 type AnyResource = Resource & Record<string, unknown>;
 
@@ -25,9 +27,22 @@ function dateOf(r: AnyResource): string {
   return String(r.effectiveDateTime ?? period?.start ?? r.date ?? r.authoredOn ?? r.recordedDate ?? '');
 }
 
+/** `identifier=system|value` (or a bare value): any of the resource's identifiers matches. */
+function hasIdentifier(r: AnyResource, raw: string): boolean {
+  const ids = Array.isArray(r.identifier) ? (r.identifier as Array<{ system?: string; value?: string }>) : [];
+  return raw.split(',').some((w) => {
+    const [system, value] = w.includes('|') ? w.split('|', 2) : [undefined, w];
+    return ids.some((i) => i.value === value && (!system || i.system === system));
+  });
+}
+
 function matches(r: AnyResource, params: Record<string, string>): boolean {
   for (const [name, raw] of Object.entries(params)) {
     if (name.startsWith('_')) continue;
+    if (name === 'identifier') {
+      if (!hasIdentifier(r, raw)) return false;
+      continue;
+    }
     const wanted = raw.split(',').map((v) => v.split('|').pop() ?? v);
     switch (name) {
       case 'patient':
@@ -54,22 +69,30 @@ function matches(r: AnyResource, params: Record<string, string>): boolean {
   return true;
 }
 
-export function createMemoryGateway(resources: Resource[]): FhirGateway & { created: Resource[] } {
-  const all = resources as AnyResource[];
+export interface MemoryFhirGateway extends FhirGateway {
+  /** Every resource held, including those created through the gateway. */
+  resources: Resource[];
+  /** Resources created through the gateway, in order. */
+  created: Resource[];
+}
+
+export function createMemoryGateway(resources: readonly Resource[]): MemoryFhirGateway {
+  const all = [...resources] as AnyResource[];
   const created: Resource[] = [];
-  const gateway = {
+  const gateway: MemoryFhirGateway = {
+    resources: all,
     created,
-    async read(type: string, id: string) {
+    async read(type, id) {
       return all.find((r) => r.resourceType === type && r.id === id) ?? null;
     },
-    async search(type: string, params: Record<string, string>) {
+    async search(type, params) {
       const found = all.filter((r) => r.resourceType === type && matches(r, params));
       // `_sort=-date` and `_count` as CiteCare's own queries use them (newest first, capped).
       if (params._sort === '-date') found.sort((a, b) => dateOf(b).localeCompare(dateOf(a)));
       const count = Number(params._count);
       return Number.isInteger(count) && count > 0 ? found.slice(0, count) : found;
     },
-    async query(relativeUrl: string) {
+    async query(relativeUrl) {
       const { type, id, params } = parseRelativeUrl(relativeUrl);
       if (id && Object.keys(params).length === 0) return gateway.read(type, id);
       const found = await gateway.search(type, params);
@@ -81,14 +104,30 @@ export function createMemoryGateway(resources: Resource[]): FhirGateway & { crea
       };
       return bundle;
     },
-    async collect(bundle: Bundle) {
+    async collect(bundle) {
       return { resources: bundleResources(bundle), truncated: false };
     },
-    async create<T extends Resource>(resource: T) {
-      const stored = { ...resource, id: resource.id ?? crypto.randomUUID() };
+    async createIfNoneExist<T extends Resource>(resource: T, condition: string): Promise<CreatedResource<T>> {
+      const params = Object.fromEntries(new URLSearchParams(condition));
+      const existing = await gateway.search(resource.resourceType, params);
+      if (existing.length > 1) {
+        const outcome = operationOutcome(
+          'error',
+          'multiple-matches',
+          'Multiple resources found matching condition',
+        );
+        throw new FhirGatewayError(`create ${resource.resourceType}: HTTP 412`, 'http', 412, outcome);
+      }
+      if (existing.length === 1) return { id: existing[0].id, resource: existing[0] as T };
+      // As a server does: the id and version are the store's, whatever the client sent.
+      const stored = {
+        ...resource,
+        id: crypto.randomUUID(),
+        meta: { ...resource.meta, versionId: '1', lastUpdated: new Date().toISOString() },
+      };
       all.push(stored as AnyResource);
       created.push(stored);
-      return stored;
+      return { id: stored.id, resource: stored };
     },
   };
   return gateway;

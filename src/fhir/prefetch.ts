@@ -2,7 +2,8 @@
 // exactly the keys that are missing or came back as OperationOutcome, and say what could not
 // be had. Required keys that cannot be had raise PrefetchUnavailableError (→ HTTP 412).
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { bundleResources, type FhirGateway, FhirGatewayError } from './gateway.ts';
+import { bundleResources } from './bundle-resources.ts';
+import { type FhirGateway, FhirGatewayError } from './gateway.ts';
 import { isOperationOutcome } from './outcomes.ts';
 import { fillTemplate } from './patient-queries.ts';
 import { malformedField } from './resource-shape.ts';

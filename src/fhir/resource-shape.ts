@@ -81,6 +81,12 @@ const NUMBER_SUFFIX = /(Integer|Decimal|PositiveInt|UnsignedInt)$/;
 
 /** What a field's name alone says about it, worked out once per name (the hook checks every field of every resource). */
 interface KeyKind {
+  /** `_birthDate`: a primitive's element. */
+  element: boolean;
+  arrayField: boolean;
+  arrayOrObject: boolean;
+  stringField: boolean;
+  stringList: boolean;
   stringSuffix: boolean;
   numberSuffix: boolean;
   quantity: boolean;
@@ -91,6 +97,11 @@ function kindOf(key: string): KeyKind {
   let kind = KEY_KINDS.get(key);
   if (!kind) {
     kind = {
+      element: key.startsWith('_'),
+      arrayField: ARRAY_FIELDS.has(key),
+      arrayOrObject: ARRAY_OR_OBJECT.has(key),
+      stringField: STRING_FIELDS.has(key),
+      stringList: STRING_LISTS.has(key),
       stringSuffix: STRING_SUFFIX.test(key),
       numberSuffix: NUMBER_SUFFIX.test(key),
       quantity: /Quantity$/.test(key) || key === 'low' || key === 'high',
@@ -102,95 +113,96 @@ function kindOf(key: string): KeyKind {
   return kind;
 }
 
+/**
+ * Where a check failed, relative to the value checked: '' is the value itself, `.code[2]` a part
+ * of it. Paths are only built on the way out of a failure: a well-formed resource, the common
+ * case, allocates no path strings at all.
+ */
 type Problem = string | undefined;
 
-function checkQuantity(q: unknown, path: string): Problem {
-  if (typeof q !== 'object' || q === null || Array.isArray(q)) return path;
+function checkQuantity(q: unknown): Problem {
+  if (typeof q !== 'object' || q === null || Array.isArray(q)) return '';
   const v = (q as { value?: unknown }).value;
-  if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) return `${path}.value`;
-  for (const key of ['code', 'unit', 'system', 'comparator']) {
+  if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) return '.value';
+  for (const key of QUANTITY_STRINGS) {
     const x = (q as Record<string, unknown>)[key];
-    if (x !== undefined && typeof x !== 'string') return `${path}.${key}`;
+    if (x !== undefined && typeof x !== 'string') return `.${key}`;
   }
-  return checkObject(q as Record<string, unknown>, path, false);
+  return checkObject(q as Record<string, unknown>, false);
 }
 
-function checkField(key: string, value: unknown, path: string, atRoot: boolean): Problem {
-  if (value === null) return path;
+const QUANTITY_STRINGS = ['code', 'unit', 'system', 'comparator'] as const;
+
+/** Each item of an array, its index put in front of a problem's path. */
+function checkItems(key: string, kind: KeyKind, value: unknown[]): Problem {
+  for (let i = 0; i < value.length; i++) {
+    const problem = checkValue(key, kind, value[i]);
+    if (problem !== undefined) return `[${i}]${problem}`;
+  }
+  return undefined;
+}
+
+function checkField(key: string, value: unknown, atRoot: boolean): Problem {
+  if (value === null) return '';
+  const kind = kindOf(key);
   // `_birthDate`, `_given`: a primitive's id and extensions, an element (a list of them, nulls kept in
   // step with the values).
-  if (key.startsWith('_')) return checkPrimitiveElements(value, path);
+  if (kind.element) return checkPrimitiveElements(value);
   // HumanName lists, except where a resource's name is one string (Organization, Location…);
   // an identifier is one object inside a Reference.
   if ((key === 'name' && typeof value === 'string') || (key === 'identifier' && !Array.isArray(value))) {
     return typeof value === 'string' || (typeof value === 'object' && !Array.isArray(value))
-      ? checkValue(key, value, path)
-      : path;
+      ? checkValue(key, kind, value)
+      : '';
   }
-  if (ARRAY_OR_OBJECT.has(key) && !atRoot && typeof value === 'object' && !Array.isArray(value)) {
-    return checkObject(value as Record<string, unknown>, path, false);
+  if (kind.arrayOrObject && !atRoot && typeof value === 'object' && !Array.isArray(value)) {
+    return checkObject(value as Record<string, unknown>, false);
   }
-  if (ARRAY_FIELDS.has(key)) {
-    if (!Array.isArray(value)) return path;
-    for (const [i, item] of value.entries()) {
-      const problem = checkValue(key, item, `${path}[${i}]`);
-      if (problem) return problem;
-    }
-    return undefined;
-  }
+  if (kind.arrayField) return Array.isArray(value) ? checkItems(key, kind, value) : '';
   if (key === 'text') {
     // A resource's own `text` is a Narrative; everywhere else (CodeableConcept, Annotation) a string.
-    if (atRoot) return typeof value === 'object' && !Array.isArray(value) ? undefined : path;
-    return typeof value === 'string' ? undefined : path;
+    if (atRoot) return typeof value === 'object' && !Array.isArray(value) ? undefined : '';
+    return typeof value === 'string' ? undefined : '';
   }
   if (key === 'code') {
     // A code (Coding, Quantity) or a CodeableConcept (Observation.code, Condition.code…).
     if (typeof value === 'string') return undefined;
-    if (typeof value !== 'object' || Array.isArray(value)) return path;
-    return checkObject(value as Record<string, unknown>, path, false);
+    if (typeof value !== 'object' || Array.isArray(value)) return '';
+    return checkObject(value as Record<string, unknown>, false);
   }
   // A `…Code` element is a code (valueCode) or a CodeableConcept, one or a list (vaccineCode, conclusionCode).
-  const kind = kindOf(key);
-  if (kind.codeSuffix && typeof value === 'object') return checkCodeableConcepts(key, value, path);
+  if (kind.codeSuffix && typeof value === 'object') {
+    return Array.isArray(value)
+      ? checkItems(key, kind, value)
+      : checkObject(value as Record<string, unknown>, false);
+  }
   // Encounter.diagnosis.use is a CodeableConcept; elsewhere `use` is a code.
   if (key === 'use' && !atRoot && typeof value === 'object' && !Array.isArray(value))
-    return checkObject(value as Record<string, unknown>, path, false);
+    return checkObject(value as Record<string, unknown>, false);
   if (kind.stringSuffix && Array.isArray(value))
-    return value.every((v) => typeof v === 'string') ? undefined : path; // instantiatesCanonical
-  if (STRING_FIELDS.has(key) || kind.stringSuffix) return typeof value === 'string' ? undefined : path;
-  if (kind.numberSuffix) return typeof value === 'number' && Number.isFinite(value) ? undefined : path;
-  if (kind.quantity) return checkQuantity(value, path);
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const problem = checkValue(key, item, `${path}[${i}]`);
-      if (problem) return problem;
-    }
-    return undefined;
-  }
-  if (typeof value === 'object') return checkObject(value as Record<string, unknown>, path, false);
-  if (typeof value === 'number' && !Number.isFinite(value)) return path;
+    return value.every((v) => typeof v === 'string') ? undefined : ''; // instantiatesCanonical
+  if (kind.stringField || kind.stringSuffix) return typeof value === 'string' ? undefined : '';
+  if (kind.numberSuffix) return typeof value === 'number' && Number.isFinite(value) ? undefined : '';
+  if (kind.quantity) return checkQuantity(value);
+  if (Array.isArray(value)) return checkItems(key, kind, value);
+  if (typeof value === 'object') return checkObject(value as Record<string, unknown>, false);
+  if (typeof value === 'number' && !Number.isFinite(value)) return '';
   return undefined;
 }
 
-function checkCodeableConcepts(key: string, value: object, path: string): Problem {
-  if (!Array.isArray(value)) return checkObject(value as Record<string, unknown>, path, false);
-  for (const [i, item] of value.entries()) {
-    const problem = checkValue(key, item, `${path}[${i}]`);
-    if (problem) return problem;
+function checkPrimitiveElements(value: unknown): Problem {
+  if (!Array.isArray(value)) return checkElement(value);
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] === null) continue;
+    const problem = checkElement(value[i]);
+    if (problem !== undefined) return `[${i}]${problem}`;
   }
   return undefined;
 }
 
-function checkPrimitiveElements(value: unknown, path: string): Problem {
-  const items = Array.isArray(value) ? value : [value];
-  for (const [i, item] of items.entries()) {
-    const at = Array.isArray(value) ? `${path}[${i}]` : path;
-    if (item === null && Array.isArray(value)) continue;
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) return at;
-    const problem = checkObject(item as Record<string, unknown>, at, false);
-    if (problem) return problem;
-  }
-  return undefined;
+function checkElement(item: unknown): Problem {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return '';
+  return checkObject(item as Record<string, unknown>, false);
 }
 
 function isPrimitive(item: unknown): boolean {
@@ -205,19 +217,19 @@ function isPrimitive(item: unknown): boolean {
  * An array item: the string lists hold strings (`given`, `line`); the known arrays of elements hold
  * objects; any other array may hold primitives (`diagnosisSequence`, `instantiatesUri`).
  */
-function checkValue(key: string, item: unknown, path: string): Problem {
+function checkValue(key: string, kind: KeyKind, item: unknown): Problem {
   if (typeof item === 'string' && (key === 'category' || key === 'name')) return undefined;
-  if (STRING_LISTS.has(key)) return typeof item === 'string' ? undefined : path;
-  if (!ARRAY_FIELDS.has(key) && isPrimitive(item)) return undefined;
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) return path;
-  return checkObject(item as Record<string, unknown>, path, false);
+  if (kind.stringList) return typeof item === 'string' ? undefined : '';
+  if (!kind.arrayField && isPrimitive(item)) return undefined;
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return '';
+  return checkObject(item as Record<string, unknown>, false);
 }
 
-function checkObject(o: Record<string, unknown>, path: string, atRoot: boolean): Problem {
+function checkObject(o: Record<string, unknown>, atRoot: boolean): Problem {
   for (const key in o) {
     if (!Object.hasOwn(o, key)) continue;
-    const problem = checkField(key, o[key], path ? `${path}.${key}` : key, atRoot);
-    if (problem) return problem;
+    const problem = checkField(key, o[key], atRoot);
+    if (problem !== undefined) return `.${key}${problem}`;
   }
   return undefined;
 }
@@ -225,5 +237,6 @@ function checkObject(o: Record<string, unknown>, path: string, atRoot: boolean):
 /** The first field of `resource` whose JSON type cannot be what FHIR says it is, or undefined. */
 export function malformedField(resource: Resource): string | undefined {
   if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) return '(resource)';
-  return checkObject(resource as unknown as Record<string, unknown>, '', true);
+  // Paths are relative (`.code.coding[0]`); a resource's own fields are named without the dot.
+  return checkObject(resource as unknown as Record<string, unknown>, true)?.slice(1);
 }

@@ -1,7 +1,8 @@
 // From a model reply to an AdviceResult: the reply is checked as unknown against the schema,
 // every statement goes through the grounding verifier, and too little survivors means fallback.
+
+import type { ModelReply } from './chat-model.ts';
 import { combineWithAdvice } from './combine-triage.ts';
-import type { ModelReply } from './openai-chat.ts';
 import type { PromptTemplate } from './prompts.ts';
 import type { RenderedInput } from './render.ts';
 import { summaryDraftSchema, triageDraftSchema } from './schemas.ts';

@@ -3,12 +3,14 @@
 // json_schema: { name, strict: true, schema } }` to /chat/completions and reads the JSON from
 // choices[0].message.content (a refusal arrives in message.refusal with content null). Works with
 // OpenAI, Azure OpenAI's v1 endpoint and OpenAI-compatible servers (vLLM, Ollama, llama.cpp).
-// Callers get a provider-neutral reply or a typed ModelCallError, never a provider payload.
+// Callers get a provider-neutral reply or a typed ModelCallError (chat-model.ts), never a provider
+// payload. Budget, retries, cache and breaker are not its business (resilient-advisor.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
 import { ChatOpenAI } from '@langchain/openai';
 import { z } from 'zod';
-import { chatTemplate, type PromptTemplate } from './prompts.ts';
+import { ModelCallError, type StructuredChatModel } from './chat-model.ts';
+import { chatTemplate } from './prompts.ts';
 
 export interface ChatModelSettings {
   apiKey: string;
@@ -18,64 +20,6 @@ export interface ChatModelSettings {
   temperature: number;
   /** Hard limit for one HTTP attempt. */
   timeoutMs: number;
-}
-
-export type ModelErrorKind =
-  | 'rate-limit'
-  | 'server'
-  | 'network'
-  | 'timeout'
-  | 'client'
-  | 'malformed'
-  | 'schema'
-  | 'refusal'
-  | 'truncated'
-  | 'aborted'
-  // A fault in our own code (e.g. a TypeError), which says nothing about the endpoint.
-  | 'internal';
-
-const RETRYABLE: ReadonlySet<ModelErrorKind> = new Set(['rate-limit', 'server', 'network']);
-/** Kinds where the endpoint answered and the model's output was unusable. */
-const OUTPUT_PROBLEMS: ReadonlySet<ModelErrorKind> = new Set(['malformed', 'schema', 'refusal', 'truncated']);
-
-export class ModelCallError extends Error {
-  constructor(
-    readonly kind: ModelErrorKind,
-    message: string,
-    readonly details: { status?: number; retryAfterMs?: number; rawOutput?: string } = {},
-  ) {
-    super(message);
-    this.name = 'ModelCallError';
-  }
-  get retryable(): boolean {
-    return RETRYABLE.has(this.kind);
-  }
-  get outputProblem(): boolean {
-    return OUTPUT_PROBLEMS.has(this.kind);
-  }
-}
-
-export interface ModelReply {
-  /** The structured output, still unknown: the caller checks it. */
-  parsed: unknown;
-  rawOutput?: string;
-  usage?: { promptTokens: number; completionTokens: number };
-}
-
-export interface StructuredCall {
-  prompt: PromptTemplate;
-  values: Record<string, string>;
-  schema: z.ZodType;
-  signal?: AbortSignal;
-  metadata?: Record<string, string>;
-}
-
-/** Port for the structured chat call; tests and other providers can supply their own. */
-export interface StructuredChatModel {
-  readonly provider: string;
-  readonly model: string;
-  readonly temperature: number;
-  invoke(call: StructuredCall): Promise<ModelReply>;
 }
 
 const rawCompletionSchema = z.object({

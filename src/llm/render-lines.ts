@@ -1,7 +1,9 @@
 // Line formatting for the model input: readings with their tokens and relative times, scores,
-// and length limits that cut at a word boundary.
+// length limits that cut at a word boundary, and redacted one-line free text.
+import { fmt } from '../clinical/format.ts';
 import type { Assessment, LabKind, Measurement, Score, Series, VitalKind } from '../clinical/types.ts';
 import type { EvidenceTokens } from './evidence-tokens.ts';
+import { redactText } from './redact.ts';
 
 export interface SeriesDetail {
   /** Earlier readings shown after the latest one. */
@@ -57,7 +59,7 @@ export function labLabels(labs: Partial<Record<LabKind, Series>>): Record<LabKin
 
 function readingValue(m: Measurement): string {
   if (m.code) return m.code;
-  return String(Math.round(m.value * 100) / 100);
+  return fmt(m.value, 2);
 }
 
 function unitOf(m: Measurement): string {
@@ -82,8 +84,8 @@ export function scoreLine(scores: Assessment['scores']): string {
       if (sc.total === null) return `${names[k] ?? k} n/a`;
       const parts = Object.entries(sc.components)
         .filter(([, v]) => v !== 0)
-        .map(([c, v]) => `${c} ${Math.round(v * 100) / 100}`);
-      return `${names[k] ?? k} ${Math.round(sc.total * 100) / 100}${sc.band ? ` ${sc.band}` : ''}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+        .map(([c, v]) => `${c} ${fmt(v, 2)}`);
+      return `${names[k] ?? k} ${fmt(sc.total, 2)}${sc.band ? ` ${sc.band}` : ''}${parts.length ? ` (${parts.join(', ')})` : ''}`;
     })
     .join('; ');
 }
@@ -105,4 +107,18 @@ export function truncateAtWord(text: string, max: number): string {
   const cut = text.slice(0, max);
   const space = cut.lastIndexOf(' ');
   return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
+}
+
+/**
+ * Redacted, one-line, at most `max` characters. Long text is cut to about twice the limit before
+ * redaction (redacting megabytes of notes would eat the hook's budget); the last words before
+ * such a cut are dropped, since an identifier cut in half is no longer recognisable.
+ */
+export function cleanText(text: string, max: number, terms?: readonly string[]): string {
+  const limit = max * 2 + 40;
+  if (text.length <= limit) return oneLine(redactText(text, { terms }), max);
+  const cut = text.slice(0, limit);
+  const space = cut.search(/\s\S*$/);
+  const head = (space > max ? cut.slice(0, space) : cut).replace(/(?:\s+\S+){1,3}\s*$/, '');
+  return oneLine(`${redactText(head, { terms })} …`, max);
 }

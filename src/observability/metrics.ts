@@ -143,7 +143,7 @@ export class Metrics {
       search: timed('search', gateway.search.bind(gateway)),
       query: timed('query', gateway.query.bind(gateway)),
       collect: timed('collect', gateway.collect.bind(gateway)),
-      create: gateway.create.bind(gateway),
+      createIfNoneExist: gateway.createIfNoneExist.bind(gateway),
     };
   }
 

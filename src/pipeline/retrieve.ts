@@ -1,8 +1,8 @@
 // Retrieval for one decision: each finding gets the passage that best supports it (cited with an
 // exact quote); the model gets the union of those passages plus the triage guidance it needs.
 import { SYSTEM } from '../clinical/codes.ts';
+import { DEFAULT_PASSAGE } from '../clinical/triage/floor.ts';
 import { PASSAGE } from '../clinical/triage/passages.ts';
-import { DEFAULT_PASSAGE } from '../clinical/triage-floor.ts';
 import type { Assessment, Citation, ClinicalSnapshot, Finding, TriageResult } from '../clinical/types.ts';
 import { citationForQuery } from '../guidelines/citation.ts';
 import type { GuidelineIndex, ScoredPassage } from '../guidelines/types.ts';

@@ -8,10 +8,10 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { badRequest, operationOutcome, serverError, tooLarge } from '../fhir/outcomes.ts';
+import { RateLimitedError } from '../http/rate-limit.ts';
 import { cdsRoutes } from './cds-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { type LoggerSettings, loggerOptions } from './logger.ts';
-import { RateLimitedError } from './rate-limit.ts';
 import type { Runtime } from './runtime.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 

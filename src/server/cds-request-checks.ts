@@ -1,7 +1,7 @@
 // Checks on a CDS request that zod cannot express: where we may send the EHR's token, and that
 // every piece of data is about the patient in context.
 import type { Resource } from '@medplum/fhirtypes';
-import type { Config } from '../config.ts';
+import type { FhirServerAllowlist } from '../fhir/allowlist.ts';
 import { patientOf } from '../fhir/prefetch.ts';
 import { malformedField } from '../fhir/resource-shape.ts';
 
@@ -17,46 +17,23 @@ interface CheckedRequest {
   prefetch?: Record<string, unknown>;
 }
 
-/**
- * Whether `fhirServer` is one of the allowed FHIR bases: the same origin (scheme, host and port,
- * compared parsed, so `ehr.example.org.evil.net` and `:8443` differ) and the same path or a path
- * below it on a segment boundary (`/r4` admits `/r4/x`, never `/r4-admin`). Credentials in the URL
- * are refused outright.
- */
-function isAllowedFhirServer(fhirServer: string, allowed: readonly string[]): boolean {
-  let url: URL;
-  try {
-    url = new URL(fhirServer);
-  } catch {
-    return false;
-  }
-  if (url.username || url.password || url.search || url.hash) return false;
-  const path = url.pathname.replace(/\/+$/, '');
-  return allowed.some((entry) => {
-    let base: URL;
-    try {
-      base = new URL(entry);
-    } catch {
-      return false;
-    }
-    if (base.origin !== url.origin) return false;
-    const basePath = base.pathname.replace(/\/+$/, '');
-    return path === basePath || path.startsWith(`${basePath}/`);
-  });
+/** Where the EHR's token may be sent: production needs https; the allowlist (parsed once at start) the base. */
+export interface FhirServerPolicy {
+  production: boolean;
+  allowlist?: FhirServerAllowlist;
 }
 
 export function requestProblem(
   body: CheckedRequest,
-  config: Pick<Config, 'NODE_ENV' | 'FHIR_SERVERS_ALLOWED'>,
+  policy: FhirServerPolicy,
   orders: { draftOrders: Resource[]; selections?: string[] } | undefined,
 ): RequestProblem | undefined {
   const patientRef = `Patient/${body.context.patientId}`;
   if (body.fhirServer) {
-    if (config.NODE_ENV === 'production' && !body.fhirServer.startsWith('https:')) {
+    if (policy.production && !body.fhirServer.startsWith('https:')) {
       return { message: 'fhirServer must use https', field: 'fhirServer' };
     }
-    const allowed = config.FHIR_SERVERS_ALLOWED;
-    if (allowed && !isAllowedFhirServer(body.fhirServer, allowed)) {
+    if (policy.allowlist && !policy.allowlist.allows(body.fhirServer)) {
       return { message: 'fhirServer is not a FHIR server this service may use', field: 'fhirServer' };
     }
   }

@@ -6,7 +6,6 @@ import { CDS_SERVICES, type CdsServiceModule } from '../../cds-hooks/index.ts';
 import { describeIssues } from '../../cds-hooks/request-schema.ts';
 import { CdsAuthError, createCdsAuthenticator } from '../auth/cds-jwt.ts';
 import { cdsResponseSchema } from '../cards/card-schema.ts';
-import { createFhirKitGateway } from '../fhir/fhir-kit-gateway.ts';
 import {
   badRequest,
   notFound,
@@ -16,10 +15,10 @@ import {
 } from '../fhir/outcomes.ts';
 import { QUERY_LABELS } from '../fhir/patient-queries.ts';
 import { PrefetchUnavailableError, resolvePatientData } from '../fhir/prefetch.ts';
+import { registerRateLimit } from '../http/rate-limit.ts';
 import { HOOK_OUTCOMES, type HookOutcome } from '../observability/metrics.ts';
 import { AuditUnavailableError } from '../pipeline/run.ts';
 import { ordersToCheck, requestProblem } from './cds-request-checks.ts';
-import { registerRateLimit } from './rate-limit.ts';
 import type { Runtime } from './runtime.ts';
 
 declare module 'fastify' {
@@ -218,19 +217,18 @@ export const cdsRoutes: FastifyPluginAsync<CdsRoutesOptions> = async (app, opts)
       prefetch?: Record<string, unknown>;
     };
     const orders = service.orders?.(body.context);
-    const problem = requestProblem(body, config, orders);
+    const policy = { production: config.NODE_ENV === 'production', allowlist: runtime.fhirServersAllowed };
+    const problem = requestProblem(body, policy, orders);
     if (problem) return sendOutcome(reply, 400, badRequest(problem.message, [problem.field]));
 
     const gateway = body.fhirServer
       ? runtime.metrics.instrumentGateway(
-          createFhirKitGateway({
-            baseUrl: body.fhirServer,
-            accessToken: body.fhirAuthorization?.access_token,
-            timeoutMs: config.FHIR_TIMEOUT_MS,
-            maxPages: config.FHIR_MAX_PAGES,
+          runtime.fhirGateway(
+            body.fhirServer,
+            { accessToken: body.fhirAuthorization?.access_token },
             // All fetching for this request shares one deadline, however many keys and pages.
-            deadline: Date.now() + config.FHIR_TIMEOUT_MS,
-          }),
+            { deadline: Date.now() + config.FHIR_TIMEOUT_MS },
+          ),
         )
       : undefined;
 

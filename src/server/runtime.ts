@@ -10,18 +10,22 @@ import { createReplayCache, type ReplayCache } from '../auth/replay-cache.ts';
 import { type Clock, systemClock } from '../clinical/clock.ts';
 import type { DrugTable } from '../clinical/medication-review/drug-table.ts';
 import type { Config } from '../config.ts';
+import { FhirServerAllowlist } from '../fhir/allowlist.ts';
+import { fhirKitGatewayFactory } from '../fhir/fhir-kit-gateway.ts';
+import type { FhirGatewayFactory } from '../fhir/gateway.ts';
 import { createGuidelineIndex, guidelineIndexOptions } from '../guidelines/create-guideline-index.ts';
 import { memoizeSearches } from '../guidelines/memo-index.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
+import { closeRedis, createSharedRedis } from '../http/redis.ts';
 import { loadDrugTable } from '../knowledge/drug-table-file.ts';
-import { createAdvisor } from '../llm/create-advisor.ts';
+import type { AdviceCache } from '../llm/advice-cache.ts';
+import { createOpenAIAdvisor } from '../llm/openai-advisor.ts';
 import { RedisAdviceCache } from '../llm/redis-advice-cache.ts';
-import type { Advisor } from '../llm/types.ts';
+import { type Advisor, noAdvisor } from '../llm/types.ts';
 import { Metrics } from '../observability/metrics.ts';
 import { createPipeline } from '../pipeline/run.ts';
 import type { RunPipeline } from '../pipeline/types.ts';
 import { loadOrCreateDemoClient } from './demo-client.ts';
-import { closeRedis, createSharedRedis } from './redis.ts';
 
 /** Readiness: red after a failed audit write, green again after a successful write or probe. */
 export class Health {
@@ -63,6 +67,10 @@ export interface Runtime {
   /** The versioned drug knowledge behind the medication review (loaded and checked at start). */
   drugTable: DrugTable;
   pipeline: RunPipeline;
+  /** How routes reach a FHIR server (a hook's fhirServer, the SMART session's issuer). */
+  fhirGateway: FhirGatewayFactory;
+  /** FHIR_SERVERS_ALLOWED, parsed once; undefined when any server may be used (not in production). */
+  fhirServersAllowed?: FhirServerAllowlist;
   cdsClients: CdsClient[];
   replayCache: ReplayCache;
   /** The process's one Redis client for rate-limit counters (REDIS_URL), closed with the runtime. */
@@ -74,8 +82,22 @@ export interface Runtime {
 }
 
 export type RuntimeOverrides = Partial<
-  Pick<Runtime, 'clock' | 'guidelines' | 'advisor' | 'audit' | 'cdsClients' | 'replayCache' | 'drugTable'>
+  Pick<
+    Runtime,
+    'clock' | 'guidelines' | 'advisor' | 'audit' | 'cdsClients' | 'replayCache' | 'drugTable' | 'fhirGateway'
+  >
 >;
+
+/**
+ * The model port: an OpenAI-compatible endpoint (its adapter behind the resilience wrapper, see
+ * src/llm/openai-advisor.ts), or deterministic mode. An endpoint is configured by an API key, or by
+ * OPENAI_BASE_URL alone: local OpenAI-compatible servers (vLLM, Ollama, llama.cpp) often need no key.
+ */
+export function createAdvisor(config: Config, options: { cache?: AdviceCache } = {}): Advisor {
+  if (config.LLM_PROVIDER !== 'openai') return noAdvisor;
+  if (!config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) return noAdvisor;
+  return createOpenAIAdvisor(config, options);
+}
 
 /** Whether `npm start` should trust the locally generated demo CDS client. */
 export function trustsDemoClient(config: Config): boolean {
@@ -132,6 +154,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     },
   });
 
+  const fhirGateway =
+    overrides.fhirGateway ??
+    fhirKitGatewayFactory({ timeoutMs: config.FHIR_TIMEOUT_MS, maxPages: config.FHIR_MAX_PAGES });
+  const fhirServersAllowed =
+    config.FHIR_SERVERS_ALLOWED && new FhirServerAllowlist(config.FHIR_SERVERS_ALLOWED);
+
   const runtime: Runtime = {
     config,
     onWarning(sink) {
@@ -144,6 +172,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     audit,
     drugTable,
     pipeline,
+    fhirGateway,
+    fhirServersAllowed,
     cdsClients,
     replayCache,
     redis,

@@ -1,6 +1,7 @@
 // Security headers for every route, from one @fastify/helmet configuration. JSON and API routes get
 // a CSP that allows nothing; the three pages (SMART app, auditor page, about pages) each name
-// their own CSP through the route's `helmet` option. HSTS is sent when the public URL is https.
+// their own CSP through the route's `helmet` option (smart-app/page-headers.ts, AUDIT_PAGE_HEADERS
+// below, src/about/about-plugin.ts). HSTS is sent when the public URL is https.
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
@@ -16,42 +17,16 @@ const NOTHING: Directives = {
 
 const csp = (directives: Directives) => ({ contentSecurityPolicy: { useDefaults: false, directives } });
 
-/** A page's own scripts, styles, images (and data: URIs) and API calls, from its origin only. */
-const OWN_ASSETS: Directives = {
+/** The auditor page: its own scripts and API only; never framed. */
+export const AUDIT_PAGE_HEADERS = csp({
+  defaultSrc: ["'none'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'"],
   imgSrc: ["'self'", 'data:'],
   connectSrc: ["'self'"],
-};
-
-/** No form posts, no <base>, never framed. */
-const CLOSED: Directives = {
   formAction: ["'none'"],
   baseUri: ["'none'"],
   frameAncestors: ["'none'"],
-};
-
-/**
- * The SMART page: no inline script or style. It is framed by the EHR (an iframe launch), whose
- * origin only the deployment knows, so frame-ancestors is left out here.
- */
-export const SMART_PAGE_HEADERS = csp({
-  defaultSrc: ["'self'"],
-  ...OWN_ASSETS,
-  baseUri: ["'none'"],
-  formAction: ["'self'"],
-  objectSrc: ["'none'"],
-});
-
-/** The auditor page: its own scripts and API only; never framed. */
-export const AUDIT_PAGE_HEADERS = csp({ defaultSrc: ["'none'"], ...OWN_ASSETS, ...CLOSED });
-
-/** The about pages: static HTML with one inline stylesheet and inline SVG charts; no script. */
-export const ABOUT_PAGE_HEADERS = csp({
-  defaultSrc: ["'none'"],
-  styleSrc: ["'unsafe-inline'"],
-  imgSrc: ["'self'", 'data:'],
-  ...CLOSED,
 });
 
 function helmetOptions(config: Pick<Config, 'PUBLIC_BASE_URL'>): FastifyHelmetOptions {

@@ -169,11 +169,24 @@ describe('auditor API', () => {
     assert.equal(page.statusCode, 200);
     assert.match(String(page.headers['content-type']), /text\/html/);
     assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
-    assert.match(page.body, /src="\/audit\/assets\/audit\.js"/);
+    assert.match(page.body, /<script type="module" src="\/audit\/assets\/audit\.js">/);
     assert.match(page.body, /<label for="token">/);
-    for (const name of ['audit-dom.js', 'audit-charts.js', 'audit-record.js', 'audit.js']) {
-      assert.match(page.body, new RegExp(`src="/audit/assets/${name}"`));
+    // audit.js imports the others; the shared web-common modules are served beside them.
+    const modules = [
+      'audit.js',
+      'audit-api.js',
+      'audit-filters.js',
+      'audit-format.js',
+      'audit-records.js',
+      'audit-metrics.js',
+      'audit-charts.js',
+      'audit-record.js',
+      'web-common/dom.js',
+      'web-common/http.js',
+    ];
+    for (const name of modules) {
       const js = await app.inject({ url: `/audit/assets/${name}` });
+      assert.equal(js.statusCode, 200, name);
       assert.match(String(js.headers['content-type']), /javascript/);
       assert.ok(
         !/innerHTML|outerHTML|insertAdjacentHTML/.test(js.body),
@@ -181,6 +194,7 @@ describe('auditor API', () => {
       );
     }
     assert.equal((await app.inject({ url: '/audit/assets/audit.css' })).statusCode, 200);
+    assert.equal((await app.inject({ url: '/audit/assets/web-common/common.css' })).statusCode, 200);
   });
 
   it('logs every auditor read with the auditor, the endpoint and the filters or record asked for', async () => {

@@ -13,7 +13,7 @@ import {
   PATIENT_ID,
 } from '../fixtures/cds/patient.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { type FhirTestServer, startFhirTestServer } from '../helpers/fhir-test-server.ts';
+import { type FakeFhirServer, startFakeFhirServer } from '../helpers/fake-fhir-server.ts';
 
 type Card = { uuid: string; summary: string; detail?: string; indicator: string; suggestions?: unknown[] };
 
@@ -27,9 +27,9 @@ const errorOutcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'er
 
 describe('CDS data integrity', () => {
   let t: TestApp;
-  let fhir: FhirTestServer;
+  let fhir: FakeFhirServer;
   before(async () => {
-    fhir = await startFhirTestServer(allResources, { pageSize: 1 });
+    fhir = await startFakeFhirServer({ resources: allResources, pageSize: 1 });
     t = await buildTestApp({ FHIR_TIMEOUT_MS: '1500', FHIR_MAX_PAGES: '2' });
   });
   after(async () => {
@@ -151,7 +151,7 @@ describe('CDS data integrity', () => {
       fhirServer: fhir.url,
     });
     assert.equal(withServer.statusCode, 200);
-    assert.ok(fhir.requests.some((r) => r.url.startsWith('AllergyIntolerance')));
+    assert.ok(fhir.requests.some((r) => r.url.startsWith('/fhir/AllergyIntolerance')));
     assert.ok(cardsOf(withServer).some((c) => c.indicator === 'critical'));
   });
 

@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { allResources, fullPrefetch, hookRequest, PATIENT_ID } from '../fixtures/cds/patient.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { type FhirTestServer, startFhirTestServer } from '../helpers/fhir-test-server.ts';
+import { type FakeFhirServer, startFakeFhirServer } from '../helpers/fake-fhir-server.ts';
 
 const SERVICE = '/cds-services/citecare-patient-view';
 const ACCESS_TOKEN = 'very-secret-access-token-4711';
 
 describe('prefetch: use what came, fetch exactly what is missing', () => {
   let t: TestApp;
-  let fhir: FhirTestServer;
+  let fhir: FakeFhirServer;
   const logs: string[] = [];
   before(async () => {
-    fhir = await startFhirTestServer(allResources, { pageSize: 2 });
+    fhir = await startFakeFhirServer({ resources: allResources, pageSize: 2 });
     t = await buildTestApp(
       { LOG_LEVEL: 'debug', FHIR_TIMEOUT_MS: '500' },
       { logStream: { write: (line) => logs.push(line) } },
@@ -62,15 +62,15 @@ describe('prefetch: use what came, fetch exactly what is missing', () => {
     assert.equal(res.statusCode, 200, res.body);
     const paths = fhir.requests.map((r) => r.url.split('?')[0]);
     assert.ok(
-      paths.every((p) => p === 'Observation'),
+      paths.every((p) => p === '/fhir/Observation'),
       `unexpected fetches: ${paths.join(', ')}`,
     );
     const categories = fhir.requests
-      .filter((r) => !r.url.includes('_page'))
+      .filter((r) => !r.url.includes('_offset'))
       .map((r) => new URLSearchParams(r.url.split('?')[1]).get('category'));
     assert.deepEqual(categories.sort(), ['laboratory', 'vital-signs']);
     // Five vital signs at two per page: the next links were followed.
-    assert.ok(fhir.requests.some((r) => r.url.includes('_page=2')));
+    assert.ok(fhir.requests.some((r) => r.url.includes('_offset=4')));
     assert.ok(fhir.requests.every((r) => r.authorization === `Bearer ${ACCESS_TOKEN}`));
     // The fetched vital signs took part: the sepsis screen needs them.
     assert.match(res.body, /sepsis/i);

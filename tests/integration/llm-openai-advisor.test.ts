@@ -6,10 +6,10 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { testConfig } from '../../src/config.ts';
 import { MemoryAdviceCache } from '../../src/llm/advice-cache.ts';
-import { createAdvisor } from '../../src/llm/create-advisor.ts';
+import type { StructuredChatModel } from '../../src/llm/chat-model.ts';
 import { createOpenAIAdvisor, type OpenAIAdvisorOptions } from '../../src/llm/openai-advisor.ts';
-import type { StructuredChatModel } from '../../src/llm/openai-chat.ts';
 import { noAdvisor } from '../../src/llm/types.ts';
+import { createAdvisor } from '../../src/server/runtime.ts';
 import { type FakeOpenAI, jsonAnswer, startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { groundedTriage, requestFixture, snapshotFixture, tokenOf } from '../helpers/llm-fixtures.ts';
 

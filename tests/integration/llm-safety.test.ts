@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Resource } from '@medplum/fhirtypes';
-import { assess } from '../../src/clinical/assess.ts';
-import { buildSnapshot } from '../../src/clinical/snapshot.ts';
+import { assess } from '../../src/clinical/assess/assess.ts';
+import { buildSnapshot } from '../../src/clinical/snapshot/build.ts';
 import { testConfig } from '../../src/config.ts';
 import { createOpenAIAdvisor } from '../../src/llm/openai-advisor.ts';
 import { dateForms, phiTermsFromResources } from '../../src/llm/redact.ts';

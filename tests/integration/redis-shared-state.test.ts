@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisRefreshLock } from '../../smart-app/refresh-lock.ts';
+import { redisKeyId } from '../../src/http/redis.ts';
 import { RedisAdviceCache } from '../../src/llm/redis-advice-cache.ts';
 import type { AdviceResult } from '../../src/llm/types.ts';
-import { redisKeyId } from '../../src/server/redis.ts';
 
 const URL = 'redis://127.0.0.1:6379';
 const prefix = `citecare-test:${randomUUID()}:`;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { buildSnapshot } from '../../src/clinical/snapshot.ts';
+import { buildSnapshot } from '../../src/clinical/snapshot/build.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { demoFhir } from '../../src/server/plugins.ts';
 import { conditions, fullPrefetch, hookRequest, vitals } from '../fixtures/cds/patient.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { allResources, fullPrefetch, hookRequest } from '../fixtures/cds/patient.ts';
-import { startFhirTestServer } from '../helpers/fhir-test-server.ts';
+import { startFakeFhirServer } from '../helpers/fake-fhir-server.ts';
 
 const BIN = new URL('../../bin/citecare.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'citecare-serve-'));
@@ -52,7 +52,7 @@ describe('citecare serve', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('serves discovery and health, warns about disabled auth, and finishes in-flight requests on SIGTERM', async () => {
-    const fhir = await startFhirTestServer(allResources);
+    const fhir = await startFakeFhirServer({ resources: allResources });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const child = spawn(process.execPath, [BIN, 'serve'], {

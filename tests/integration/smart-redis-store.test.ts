@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisExpiringStore } from '../../smart-app/redis-expiring-store.ts';
-import { redisKeyId } from '../../src/server/redis.ts';
+import { redisKeyId } from '../../src/http/redis.ts';
 import { signIn, startTestbed } from './smart-testbed.ts';
 
 const URL = 'redis://127.0.0.1:6379';

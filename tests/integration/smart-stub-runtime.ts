@@ -6,6 +6,7 @@ import type { AuditRecord, AuditRecordInput, FeedbackEvent, FeedbackInput } from
 import { systemClock } from '../../src/clinical/clock.ts';
 import type { ClinicalSnapshot, Measurement, VitalKind } from '../../src/clinical/types.ts';
 import type { Config } from '../../src/config.ts';
+import { fhirKitGatewayFactory } from '../../src/fhir/fhir-kit-gateway.ts';
 import { noAdvisor } from '../../src/llm/types.ts';
 import type { PipelineInput, PipelineResult } from '../../src/pipeline/types.ts';
 import type { Runtime } from '../../src/server/runtime.ts';
@@ -167,6 +168,10 @@ export function stubRuntime(
     advisor: noAdvisor,
     audit,
     pipeline,
+    fhirGateway: fhirKitGatewayFactory({
+      timeoutMs: config.FHIR_TIMEOUT_MS,
+      maxPages: config.FHIR_MAX_PAGES,
+    }),
     close: async () => {},
   } as unknown as Runtime;
 }

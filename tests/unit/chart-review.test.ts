@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Resource } from '@medplum/fhirtypes';
-import { assess } from '../../src/clinical/assess.ts';
+import { assess } from '../../src/clinical/assess/assess.ts';
 import { GAP_PASSAGES } from '../../src/clinical/care-gaps/care-gaps.ts';
 import {
   citedPassages,
   DrugTableError,
   parseDrugTable,
 } from '../../src/clinical/medication-review/drug-table.ts';
-import { buildSnapshot } from '../../src/clinical/snapshot.ts';
+import { buildSnapshot } from '../../src/clinical/snapshot/build.ts';
 import type { Finding } from '../../src/clinical/types.ts';
 import { testConfig } from '../../src/config.ts';
 import { createGuidelineIndex, guidelineIndexOptions } from '../../src/guidelines/create-guideline-index.ts';

@@ -3,12 +3,12 @@
 // trimethoprim as a potassium-raising drug, and which vital signs a card says are missing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assess, computeScores } from '../../src/clinical/assess.ts';
+import { assess, computeScores } from '../../src/clinical/assess/assess.ts';
 import { classifyDrug } from '../../src/clinical/drug-classes.ts';
 import { implausibleReason, LOINC_KIND } from '../../src/clinical/observation-kinds.ts';
 import { cha2ds2Vasc } from '../../src/clinical/scores/cha2ds2-vasc.ts';
 import { vitalSignsGap } from '../../src/clinical/scores/inputs.ts';
-import { buildSnapshot } from '../../src/clinical/snapshot.ts';
+import { buildSnapshot } from '../../src/clinical/snapshot/build.ts';
 import type { ConditionFact, MedicationFact } from '../../src/clinical/types.ts';
 import { AT, obs, patient } from './clinical-snapshot-fixtures.ts';
 import { NORMAL_VITALS, snapshot } from './clinical-test-helpers.ts';

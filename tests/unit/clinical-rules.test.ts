@@ -2,7 +2,7 @@
 // interaction list, and finding shape (short summary, topics from the shared vocabulary).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assess } from '../../src/clinical/assess.ts';
+import { assess } from '../../src/clinical/assess/assess.ts';
 import { allergyConflict } from '../../src/clinical/rules/drug-allergy.ts';
 import { INTERACTIONS, interactionBetween } from '../../src/clinical/rules/drug-interaction.ts';
 import { hyperkalaemiaBand } from '../../src/clinical/rules/hyperkalaemia.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Resource } from '@medplum/fhirtypes';
 import { classifyAllergen, classifyDrug } from '../../src/clinical/drug-classes.ts';
-import { buildSnapshot } from '../../src/clinical/snapshot.ts';
+import { buildSnapshot } from '../../src/clinical/snapshot/build.ts';
 import { AT, ago, patient } from './clinical-snapshot-fixtures.ts';
 
 describe('conditions, medications, allergies, notes', () => {

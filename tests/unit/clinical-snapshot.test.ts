@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Resource } from '@medplum/fhirtypes';
+import { buildSnapshot } from '../../src/clinical/snapshot/build.ts';
 import { ageAt } from '../../src/clinical/snapshot/patient.ts';
-import { buildSnapshot } from '../../src/clinical/snapshot.ts';
 import { toCanonical } from '../../src/clinical/units.ts';
 import { AT, ago, obs, patient } from './clinical-snapshot-fixtures.ts';
 

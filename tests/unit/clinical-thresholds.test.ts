@@ -2,7 +2,7 @@
 // in floating point, unit factors, rounding before banding, and the danger-zone age bands.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assess } from '../../src/clinical/assess.ts';
+import { assess } from '../../src/clinical/assess/assess.ts';
 import { detectAki } from '../../src/clinical/rules/kidney.ts';
 import { dangerZoneBand } from '../../src/clinical/scores/danger-zone.ts';
 import { ckdEpi2021, egfr, egfrText, kdigoCategory } from '../../src/clinical/scores/egfr.ts';

@@ -2,9 +2,9 @@
 // (ESI 1), an anticoagulated head injury (ESI 2), and suicidal wording in the chief complaint (ESI 2).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assess, computeScores } from '../../src/clinical/assess.ts';
+import { assess, computeScores } from '../../src/clinical/assess/assess.ts';
 import { complaintConcepts } from '../../src/clinical/triage/concepts.ts';
-import { triageFloor } from '../../src/clinical/triage-floor.ts';
+import { triageFloor } from '../../src/clinical/triage/floor.ts';
 import type { ClinicalSnapshot, MedicationFact } from '../../src/clinical/types.ts';
 import { AT, m, NORMAL_VITALS, snapshot } from './clinical-test-helpers.ts';
 

@@ -2,8 +2,8 @@
 // abnormal reading can only make the floor more acute, never less.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assess, computeScores } from '../../src/clinical/assess.ts';
-import { DEFAULT_REASON, palsHypotensionLimit, triageFloor } from '../../src/clinical/triage-floor.ts';
+import { assess, computeScores } from '../../src/clinical/assess/assess.ts';
+import { DEFAULT_REASON, palsHypotensionLimit, triageFloor } from '../../src/clinical/triage/floor.ts';
 import type { ClinicalSnapshot, VitalKind } from '../../src/clinical/types.ts';
 import { m, NORMAL_VITALS, snapshot } from './clinical-test-helpers.ts';
 

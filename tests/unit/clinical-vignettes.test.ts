@@ -2,7 +2,7 @@
 // qSOFA totals (or null), finding ids, and that every cited Type/id exists in the input.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assess } from '../../src/clinical/assess.ts';
+import { assess } from '../../src/clinical/assess/assess.ts';
 import type { Assessment, Score, Series } from '../../src/clinical/types.ts';
 import { type ManifestEntry, readManifest, vignetteSnapshot } from '../fixtures/vignettes/manifest.ts';
 

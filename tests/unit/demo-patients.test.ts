@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
-import { assess } from '../../src/clinical/assess.ts';
-import { buildSnapshot } from '../../src/clinical/snapshot.ts';
+import { assess } from '../../src/clinical/assess/assess.ts';
+import { buildSnapshot } from '../../src/clinical/snapshot/build.ts';
 import type { Assessment } from '../../src/clinical/types.ts';
 import { shiftBundleDates } from '../../src/demo-fhir/date-shift.ts';
 import { DEMO_PATIENTS, readDemoBundle } from '../../src/demo-fhir/demo-patients.ts';

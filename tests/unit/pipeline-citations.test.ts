@@ -3,7 +3,7 @@
 // retrieval with the bundled corpus, and the cited chunk id must be the one listed here.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { assess } from '../../src/clinical/assess.ts';
+import { assess } from '../../src/clinical/assess/assess.ts';
 import { FINDING_IDS } from '../../src/clinical/rules/index.ts';
 import type { ClinicalSnapshot } from '../../src/clinical/types.ts';
 import { testConfig } from '../../src/config.ts';

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Resource } from '@medplum/fhirtypes';
-import { assess } from '../../src/clinical/assess.ts';
-import { buildSnapshot } from '../../src/clinical/snapshot.ts';
+import { assess } from '../../src/clinical/assess/assess.ts';
+import { buildSnapshot } from '../../src/clinical/snapshot/build.ts';
 import { AT, ago, obs, patient } from './clinical-snapshot-fixtures.ts';
 
 const LOINC = 'http://loinc.org';

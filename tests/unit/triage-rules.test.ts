@@ -2,9 +2,9 @@
 // a complaint drives it) a denied or past mention that must not. A rule added without a row here fails.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { computeScores } from '../../src/clinical/assess.ts';
+import { computeScores } from '../../src/clinical/assess/assess.ts';
+import { evaluateTriageRules } from '../../src/clinical/triage/floor.ts';
 import { TRIAGE_RULES } from '../../src/clinical/triage/index.ts';
-import { evaluateTriageRules } from '../../src/clinical/triage-floor.ts';
 import type { ClinicalSnapshot } from '../../src/clinical/types.ts';
 import { m, NORMAL_VITALS, snapshot } from './clinical-test-helpers.ts';
 

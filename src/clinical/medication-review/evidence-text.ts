@@ -1,4 +1,5 @@
 // Evidence a clinician can read: drug names, conditions and results with their dates, never raw ids.
+import { fmt } from '../format.ts';
 import type { ClinicalSnapshot, ResourceRef } from '../types.ts';
 
 const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : undefined);
@@ -21,7 +22,7 @@ export function describeRefs(s: ClinicalSnapshot, refs: readonly ResourceRef[]):
     for (const [kind, series] of Object.entries(s.labs)) {
       const m = [series?.latest, ...(series?.history ?? [])].find((x) => x?.source === ref);
       if (m) {
-        out.push(`${kind} ${Math.round(m.value * 10) / 10} ${m.unit} on ${day(m.at)}`);
+        out.push(`${kind} ${fmt(m.value)} ${m.unit} on ${day(m.at)}`);
         break;
       }
     }

@@ -6,6 +6,7 @@
 // components keep the inputs and the value to 2 decimals for display; exactEgfr() recomputes the full
 // value from those inputs for thresholds, and egfrText() shows one decimal whenever the whole number would
 // sit on the other side of a cut-off.
+import { roundShown } from '../format.ts';
 import type { ClinicalSnapshot, Score } from '../types.ts';
 import { lab } from './inputs.ts';
 
@@ -28,9 +29,9 @@ const EGFR_CUT_OFFS = [15, 30, 45, 60, 90] as const;
  */
 export function egfrText(value: number): string {
   const crosses = (shown: number) => EGFR_CUT_OFFS.some((c) => value < c !== shown < c);
-  const whole = Math.round(value);
+  const whole = roundShown(value, 0);
   if (!crosses(whole)) return String(whole);
-  const tenth = Math.round(value * 10) / 10;
+  const tenth = roundShown(value, 1);
   return String(crosses(tenth) ? Math.trunc(value * 10) / 10 : tenth);
 }
 
@@ -65,7 +66,7 @@ export function egfr(s: ClinicalSnapshot): Score {
   if (ageYears < 18)
     return { total: null, reason: 'CKD-EPI 2021 is validated for adults (18 and over) only.' };
   const value = ckdEpi2021(cr.value, ageYears, sex);
-  const reported = Math.round(value);
+  const reported = roundShown(value, 0);
   const band = kdigoCategory(value);
   return {
     total: reported,
@@ -73,7 +74,7 @@ export function egfr(s: ClinicalSnapshot): Score {
       creatinineMgDl: cr.value,
       ageYears,
       female: sex === 'female' ? 1 : 0,
-      unrounded: Math.round(value * 100) / 100,
+      unrounded: roundShown(value, 2),
     },
     band,
     evidence: [cr.source, ...(s.patient.source ? [s.patient.source] : [])],

@@ -11,7 +11,7 @@
 //   same round() the snapshot uses, so 38.05 is 38.1 (1 point) and 36.05 is 36.1 (0 points).
 // Any other threshold (shock index, lactate, eGFR) is compared on the unrounded value.
 import { conditionsIn } from '../conditions-query.ts';
-import { round } from '../observation-kinds.ts';
+import { round } from '../format.ts';
 import type { ClinicalSnapshot, ResourceRef, Score } from '../types.ts';
 import { consciousness, oxygen, uniqueRefs, vital } from './inputs.ts';
 

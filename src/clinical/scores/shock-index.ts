@@ -1,6 +1,7 @@
 // Shock index = HR / SBP (Koch et al. 2019; clinical-sources §1.4). > 0.9 elevated, ≥ 1.0 high. The
 // cut-offs are heuristics (less reliable with beta-blockers, in older adults and in hypertension). The band
 // is set by the unrounded ratio; the total is shown to 2 decimals.
+import { roundShown } from '../format.ts';
 import type { ClinicalSnapshot, Score } from '../types.ts';
 import { uniqueRefs, vital } from './inputs.ts';
 
@@ -29,7 +30,7 @@ export function shockIndex(s: ClinicalSnapshot): Score {
   // 'elevated', not 'high' (rules read the band, never the rounded total).
   const ratio = hr.value / sbp.value;
   const band = shockIndexBand(ratio);
-  const si = Math.round(ratio * 100) / 100;
+  const si = roundShown(ratio, 2);
   return {
     total: si,
     components: { heartRate: hr.value, systolicBP: sbp.value },

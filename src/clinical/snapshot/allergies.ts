@@ -1,19 +1,15 @@
 // Allergies: current, not refuted, with criticality, codes and the drug classes of the substance.
 import type { AllergyIntolerance } from '@medplum/fhirtypes';
 import { classifyAllergen } from '../drug-classes.ts';
+import { isCurrentAllergyStatus, isExcludedVerification } from '../status.ts';
 import type { AllergyFact } from '../types.ts';
 import { codingsOf, refOf, statusCode, textOf } from './fhir-read.ts';
-
-const INACTIVE: ReadonlySet<string> = new Set(['inactive', 'resolved']);
-const EXCLUDED_VERIFICATION: ReadonlySet<string> = new Set(['refuted', 'entered-in-error']);
 
 export function allergyFact(a: AllergyIntolerance): AllergyFact | undefined {
   const source = refOf(a);
   if (!source) return undefined;
-  const clinical = statusCode(a.clinicalStatus);
-  if (clinical && INACTIVE.has(clinical)) return undefined;
-  const verification = statusCode(a.verificationStatus);
-  if (verification && EXCLUDED_VERIFICATION.has(verification)) return undefined;
+  if (!isCurrentAllergyStatus(statusCode(a.clinicalStatus))) return undefined;
+  if (isExcludedVerification(statusCode(a.verificationStatus))) return undefined;
   const codes = codingsOf(a.code);
   const texts = [a.code?.text ?? '', ...codes.map((c) => c.display ?? '')].filter((t) => t !== '');
   const { ingredients, classes } = classifyAllergen(

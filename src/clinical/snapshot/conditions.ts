@@ -1,12 +1,14 @@
 // Conditions: only those that are current (active, recurrence, relapse — or no status, as older senders
 // omit it) and not refuted or entered in error. Provisional and differential diagnoses stay, marked.
 import type { Condition } from '@medplum/fhirtypes';
+import {
+  isCurrentConditionStatus,
+  isExcludedVerification,
+  isTentativeVerification,
+  NO_STATUS,
+} from '../status.ts';
 import type { ConditionFact } from '../types.ts';
 import { codingsOf, refOf, statusCode, textOf } from './fhir-read.ts';
-
-const CURRENT: ReadonlySet<string> = new Set(['active', 'recurrence', 'relapse']);
-const EXCLUDED_VERIFICATION: ReadonlySet<string> = new Set(['refuted', 'entered-in-error']);
-const TENTATIVE: ReadonlySet<string> = new Set(['provisional', 'differential', 'unconfirmed']);
 
 function abated(c: Condition, atMs: number): boolean {
   const date = c.abatementDateTime ?? c.abatementPeriod?.end ?? c.abatementPeriod?.start;
@@ -18,9 +20,9 @@ export function conditionFact(c: Condition, atMs: number): ConditionFact | undef
   const source = refOf(c);
   if (!source) return undefined;
   const clinical = statusCode(c.clinicalStatus);
-  const verification = statusCode(c.verificationStatus) ?? 'unknown';
-  if (EXCLUDED_VERIFICATION.has(verification)) return undefined;
-  if (clinical !== undefined && !CURRENT.has(clinical)) return undefined;
+  const verification = statusCode(c.verificationStatus) ?? NO_STATUS;
+  if (isExcludedVerification(verification)) return undefined;
+  if (!isCurrentConditionStatus(clinical)) return undefined;
   // Without a status, an abatement that has happened says the condition is over.
   if (clinical === undefined && abated(c, atMs)) return undefined;
   const onset = c.onsetDateTime ?? c.onsetPeriod?.start ?? c.recordedDate;
@@ -29,9 +31,9 @@ export function conditionFact(c: Condition, atMs: number): ConditionFact | undef
     source,
     codes: codingsOf(c.code),
     display: textOf(c.code),
-    clinicalStatus: clinical ?? 'unknown',
+    clinicalStatus: clinical ?? NO_STATUS,
     verificationStatus: verification,
     ...(onset ? { onset } : {}),
-    ...(TENTATIVE.has(verification) ? { tentative: true } : {}),
+    ...(isTentativeVerification(verification) ? { tentative: true } : {}),
   };
 }

@@ -9,11 +9,9 @@ import type {
 } from '@medplum/fhirtypes';
 import { SYSTEM } from '../codes.ts';
 import { classifyDrug } from '../drug-classes.ts';
+import { isActiveMedicationStatus } from '../status.ts';
 import type { MedicationFact } from '../types.ts';
 import { refOf, textOf, timeOf } from './fhir-read.ts';
-
-const ACTIVE_REQUEST: ReadonlySet<string> = new Set(['active']);
-const ACTIVE_STATEMENT: ReadonlySet<string> = new Set(['active', 'intended']);
 
 export type MedicationLookup = (reference: string | undefined) => Medication | undefined;
 
@@ -44,6 +42,17 @@ function medicineIdentity(cc: ReturnType<typeof medicationConcept>) {
   return { rxnorm, display: textOf(cc) || 'unnamed medication', ingredients, classes };
 }
 
+/** The fields every medication fact has, in one order. */
+function factOf(
+  source: string,
+  r: MedicationRequest | MedicationStatement | MedicationAdministration,
+  lookup: MedicationLookup,
+  draft: boolean,
+): MedicationFact {
+  const { rxnorm, display, ingredients, classes } = medicineIdentity(medicationConcept(r, lookup));
+  return { source, rxnorm, display, status: r.status, ingredients, classes, draft };
+}
+
 export function medicationFact(
   r: MedicationRequest | MedicationStatement,
   lookup: MedicationLookup,
@@ -52,28 +61,15 @@ export function medicationFact(
   const source = refOf(r);
   if (!source) return undefined;
   if (!draft) {
-    const ok =
-      r.resourceType === 'MedicationRequest' ? ACTIVE_REQUEST.has(r.status) : ACTIVE_STATEMENT.has(r.status);
-    if (!ok) return undefined;
+    if (!isActiveMedicationStatus(r.resourceType, r.status)) return undefined;
     if (r.resourceType === 'MedicationRequest' && r.doNotPerform) return undefined;
   }
-  const { rxnorm, display, ingredients, classes } = medicineIdentity(medicationConcept(r, lookup));
   const since =
     r.resourceType === 'MedicationRequest'
       ? r.authoredOn
       : (r.effectivePeriod?.start ?? r.effectiveDateTime ?? r.dateAsserted);
   const dose = doseOf(r);
-  return {
-    source,
-    rxnorm,
-    display,
-    status: r.status,
-    ingredients,
-    classes,
-    draft,
-    ...(since ? { since } : {}),
-    ...(dose ? { dose } : {}),
-  };
+  return { ...factOf(source, r, lookup, draft), ...(since ? { since } : {}), ...(dose ? { dose } : {}) };
 }
 
 const DAYS_PER_UNIT: Record<string, number> = { h: 1 / 24, d: 1, wk: 7, mo: 30 };
@@ -128,15 +124,5 @@ export function recentMedicationFact(
       : (r.effectiveDateTime ?? r.effectivePeriod?.end ?? r.effectivePeriod?.start);
   const t = timeOf(when);
   if (Number.isNaN(t) || t > atMs || atMs - t > RECENT_MEDICATION_MS) return undefined;
-  const { rxnorm, display, ingredients, classes } = medicineIdentity(medicationConcept(r, lookup));
-  return {
-    source,
-    rxnorm,
-    display,
-    status: r.status,
-    ingredients,
-    classes,
-    draft: false,
-    lastTaken: new Date(t).toISOString(),
-  };
+  return { ...factOf(source, r, lookup, false), lastTaken: new Date(t).toISOString() };
 }

@@ -65,7 +65,8 @@ export function gcsComponent(code: string): 'eye' | 'verbal' | 'motor' | undefin
   return (GCS_COMPONENTS as Record<string, 'eye' | 'verbal' | 'motor'>)[code];
 }
 
-interface ReadingAt {
+/** Where and when one reading was taken: shared by every value an Observation carries. */
+export interface ReadingAt {
   source: ResourceRef;
   t: number;
   iso: string;

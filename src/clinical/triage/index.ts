@@ -1,6 +1,6 @@
 // The triage rule registry: every rule of ESI decision points A (→ 1), B (→ 2) and D (danger-zone vitals,
 // → 2 here), one file per body system, each rule with its signals, reason, source line and cited passage.
-// triage-floor.ts runs them; the order here is the order reasons are listed within a level.
+// floor.ts runs them; the order here is the order reasons are listed within a level.
 import { ABDOMEN_PELVIS_RULES } from './abdomen-pelvis.ts';
 import { AIRWAY_BREATHING_RULES } from './airway-breathing.ts';
 import { CIRCULATION_RULES } from './circulation.ts';

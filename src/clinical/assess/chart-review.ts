@@ -2,12 +2,12 @@
 // ReviewItem (for the chart-review cards, snoozes and the audit record) and cite exactly their passage.
 import { suggest } from '../actions.ts';
 import { careGaps } from '../care-gaps/care-gaps.ts';
+import type { DrugTable } from '../medication-review/drug-table.ts';
+import { type ReviewLine, type ReviewScope, reviewMedications } from '../medication-review/review.ts';
+import { reviewMed } from '../medication-review/review-meds.ts';
 import type { RuleContext } from '../rules/context.ts';
 import { finding } from '../rules/context.ts';
 import type { Finding, ReviewSeverity, Severity } from '../types.ts';
-import type { DrugTable } from './drug-table.ts';
-import { type ReviewLine, type ReviewScope, reviewMedications } from './review.ts';
-import { reviewMed } from './review-meds.ts';
 
 export const CHART_REVIEW_FINDINGS = { medications: 'medication-review', gaps: 'care-gap' } as const;
 

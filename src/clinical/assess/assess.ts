@@ -1,22 +1,28 @@
 // assess: snapshot → scores, triage floor and findings. Pure and deterministic: no I/O, no clock, no model.
 
-import { chartReview } from './medication-review/chart-review.ts';
-import type { DrugTable } from './medication-review/drug-table.ts';
-import type { ReviewScope } from './medication-review/review.ts';
-import { type RuleContext, renalFunction } from './rules/context.ts';
-import { RULES } from './rules/index.ts';
-import { cha2ds2Vasc } from './scores/cha2ds2-vasc.ts';
-import { dangerZone } from './scores/danger-zone.ts';
-import { egfr } from './scores/egfr.ts';
-import { explainUnusable } from './scores/inputs.ts';
-import { news2 } from './scores/news2.ts';
-import { qsofa } from './scores/qsofa.ts';
-import { shockIndex } from './scores/shock-index.ts';
-import { sirs } from './scores/sirs.ts';
-import { triageFloor } from './triage-floor.ts';
-import type { Assessment, ClinicalSnapshot, Finding, LabKind, Score, Severity, VitalKind } from './types.ts';
-
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+import type { DrugTable } from '../medication-review/drug-table.ts';
+import type { ReviewScope } from '../medication-review/review.ts';
+import { type RuleContext, renalFunction } from '../rules/context.ts';
+import { RULES } from '../rules/index.ts';
+import { cha2ds2Vasc } from '../scores/cha2ds2-vasc.ts';
+import { dangerZone } from '../scores/danger-zone.ts';
+import { egfr } from '../scores/egfr.ts';
+import { explainUnusable } from '../scores/inputs.ts';
+import { news2 } from '../scores/news2.ts';
+import { qsofa } from '../scores/qsofa.ts';
+import { shockIndex } from '../scores/shock-index.ts';
+import { sirs } from '../scores/sirs.ts';
+import { triageFloor } from '../triage/floor.ts';
+import {
+  type Assessment,
+  bySeverity,
+  type ClinicalSnapshot,
+  type Finding,
+  type LabKind,
+  type Score,
+  type VitalKind,
+} from '../types.ts';
+import { chartReview } from './chart-review.ts';
 
 /** The measured inputs of each score: an implausible newest reading of one is named in its reason. */
 const SCORE_INPUTS = {
@@ -59,7 +65,7 @@ export function assess(snapshot: ClinicalSnapshot, opts: AssessOptions = {}): As
   for (const rule of RULES) findings.push(...rule.run(ctx));
   if (opts.review) findings.push(...chartReview(ctx, opts.review.table, opts.review.scope, findings));
   // Stable order: severity first, then rule order (sort is stable in V8).
-  findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  findings.sort(bySeverity);
   return {
     at: snapshot.at,
     patient: { ageYears: snapshot.patient.ageYears, sex: snapshot.patient.sex },

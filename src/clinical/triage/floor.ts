@@ -2,14 +2,15 @@
 // make a patient more urgent. Every rule (decision points A, B and D) lives in the registry under
 // triage/ (one file per body system), each with its signals, reason, source line and cited passage;
 // this module runs them, sorts what fired, and works out the low-risk gate for ESI 4 and 5.
-import { TRIAGE_RULES } from './triage/index.ts';
-import { lowRiskGate } from './triage/low-risk-gate.ts';
-import { PASSAGE, SOURCE } from './triage/passages.ts';
-import { triageSignals } from './triage/signals.ts';
-import type { FloorScores, TriageContext } from './triage/types.ts';
-import type { ClinicalSnapshot, ResourceRef, TriageResult, TriageRuleResult } from './types.ts';
 
-export { palsHypotensionLimit } from './triage/circulation.ts';
+import type { ClinicalSnapshot, ResourceRef, TriageResult, TriageRuleResult } from '../types.ts';
+import { TRIAGE_RULES } from './index.ts';
+import { lowRiskGate } from './low-risk-gate.ts';
+import { PASSAGE, SOURCE } from './passages.ts';
+import { triageSignals } from './signals.ts';
+import type { FloorScores, TriageContext } from './types.ts';
+
+export { palsHypotensionLimit } from './circulation.ts';
 export type { FloorScores };
 export type FloorRule = TriageRuleResult;
 

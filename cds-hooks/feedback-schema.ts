@@ -34,5 +34,3 @@ const feedbackItem = z
 export const feedbackSchema = z.looseObject({
   feedback: z.array(feedbackItem).min(1, 'must hold at least one feedback item').max(500),
 });
-
-export type FeedbackRequest = z.infer<typeof feedbackSchema>;

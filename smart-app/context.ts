@@ -1,4 +1,5 @@
 // What every route of the plugin shares, and what the plugin needs from the process hosting it.
+import type { Redis } from 'ioredis';
 import type { AuditDatabase } from '../src/audit/types.ts';
 import type { Clock } from '../src/clinical/clock.ts';
 import type { Config } from '../src/config.ts';
@@ -32,6 +33,8 @@ export interface SmartAppDeps {
   audit: Pick<AuditDatabase, 'appendFeedback'>;
   /** Reaches the launch's FHIR server with the session's token. */
   fhirGateway: FhirGatewayFactory;
+  /** The process's shared Redis client for the API's rate-limit counters (memory without one). */
+  redis?: Redis;
 }
 
 export interface SmartAppContext {

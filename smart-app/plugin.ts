@@ -98,7 +98,11 @@ export const smartAppPlugin: FastifyPluginAsync<SmartAppPluginOptions> = async (
     async (api) => {
       api.decorateRequest('smartSession', undefined);
       // One budget per session (the limit runs after the session hook has found it).
-      await registerRateLimit(api, config, { name: 'smart', key: (request) => request.smartSession?.id });
+      await registerRateLimit(api, config, {
+        name: 'smart',
+        key: (request) => request.smartSession?.id,
+        redis: opts.runtime.redis,
+      });
       registerApiRoutes(api, ctx);
     },
     { prefix: '/api' },

@@ -1,8 +1,10 @@
 // ExpiringStore on Redis, for several instances behind a load balancer (REDIS_URL). Session records
 // hold OAuth tokens, so values are sealed with AES-256-GCM under a key derived from SESSION_SECRET:
-// a Redis dump or a shared Redis never shows a usable token.
+// a Redis dump or a shared Redis never shows a usable token. Keys hold the SHA-256 of the id (a
+// session id or launch state is a credential), never the id itself.
 import { Redis } from 'ioredis';
 import { type SealedBox, sealedBox } from '../src/crypto/sealed-box.ts';
+import { redisKeyId } from '../src/http/redis.ts';
 import type { ExpiringStore } from './expiring-store.ts';
 
 export interface RedisExpiringStoreOptions {
@@ -29,6 +31,10 @@ export class RedisExpiringStore<T> implements ExpiringStore<T> {
     this.#redis.on('error', options.onError ?? (() => {}));
   }
 
+  #key(id: string): string {
+    return this.#prefix + redisKeyId(id);
+  }
+
   #seal(value: T): string {
     return this.#box.seal(JSON.stringify(value));
   }
@@ -40,20 +46,20 @@ export class RedisExpiringStore<T> implements ExpiringStore<T> {
   }
 
   async get(key: string): Promise<T | undefined> {
-    return this.#open(await this.#redis.get(this.#prefix + key));
+    return this.#open(await this.#redis.get(this.#key(key)));
   }
 
   async set(key: string, value: T, ttlMs: number): Promise<void> {
-    await this.#redis.set(this.#prefix + key, this.#seal(value), 'PX', Math.max(1, Math.ceil(ttlMs)));
+    await this.#redis.set(this.#key(key), this.#seal(value), 'PX', Math.max(1, Math.ceil(ttlMs)));
   }
 
   async take(key: string): Promise<T | undefined> {
     // GETDEL is atomic: two instances receiving the same callback cannot both use one launch state.
-    return this.#open(await this.#redis.getdel(this.#prefix + key));
+    return this.#open(await this.#redis.getdel(this.#key(key)));
   }
 
   async delete(key: string): Promise<void> {
-    await this.#redis.del(this.#prefix + key);
+    await this.#redis.del(this.#key(key));
   }
 
   async close(): Promise<void> {

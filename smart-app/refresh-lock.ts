@@ -1,8 +1,10 @@
 // Serialises SMART token refresh per session. Refresh tokens may be single-use (rotated): two
 // instances refreshing one session at once would burn it, and the loser would end the nurse's
-// session. The holder refreshes; the others wait and reuse the token it stored.
+// session. The holder refreshes; the others wait and reuse the token it stored. In Redis the lock's
+// key holds the SHA-256 of the session id, never the id.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { redisKeyId } from '../src/http/redis.ts';
 
 export interface RefreshLock {
   /** Takes the lock for `ttlMs`; returns the owner's token, or undefined when someone holds it. */
@@ -48,12 +50,18 @@ export class RedisRefreshLock implements RefreshLock {
 
   async acquire(key: string, ttlMs: number): Promise<string | undefined> {
     const owner = randomUUID();
-    const r = await this.#redis.set(this.#prefix + key, owner, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+    const r = await this.#redis.set(
+      this.#prefix + redisKeyId(key),
+      owner,
+      'PX',
+      Math.max(1, Math.ceil(ttlMs)),
+      'NX',
+    );
     return r === 'OK' ? owner : undefined;
   }
 
   async release(key: string, owner: string): Promise<void> {
-    await this.#redis.eval(RELEASE_SCRIPT, 1, this.#prefix + key, owner);
+    await this.#redis.eval(RELEASE_SCRIPT, 1, this.#prefix + redisKeyId(key), owner);
   }
 
   async close(): Promise<void> {

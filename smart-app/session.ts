@@ -25,8 +25,6 @@ export const COOKIE_PATH = '/smart';
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 /** However active, a session ends this long after sign-in. */
 export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
-/** Kept for compatibility: the idle lifetime. */
-export const SESSION_TTL_MS = SESSION_IDLE_MS;
 /** An unsent decision outlives its session: the nurse sees it on the next launch. */
 export const PENDING_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 

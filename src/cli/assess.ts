@@ -24,7 +24,7 @@ function scoreJson(s: Score) {
 }
 
 /** The documented `assess --json` shape (interfaces.md), plus what the model did. */
-export function assessmentJson(r: PipelineResult) {
+function assessmentJson(r: PipelineResult) {
   const a = r.assessment;
   return {
     at: a.at,

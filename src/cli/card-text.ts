@@ -24,7 +24,7 @@ export type PrintableCard = z.infer<typeof cardSchema>;
 const unescapeMarkdown = (s: string) => s.replace(/\\([\\`*_{}[\]()#+!|<>~])/g, '$1');
 
 /** Citations are block quotes: the quote, then a "— [title](url) (issuer, year)" line. */
-export function citationsFromDetail(detail: string | undefined): Array<{ quote: string; source: string }> {
+function citationsFromDetail(detail: string | undefined): Array<{ quote: string; source: string }> {
   if (!detail) return [];
   const out: Array<{ quote: string; source: string }> = [];
   for (const block of detail.split(/\n{2,}/)) {

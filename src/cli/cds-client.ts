@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { z } from 'zod';
 
-export const discoverySchema = z.object({
+const discoverySchema = z.object({
   services: z.array(
     z.looseObject({
       hook: z.string(),

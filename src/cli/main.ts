@@ -17,6 +17,16 @@ const USAGE = `Usage: citecare <command>
 
 Configuration comes from the environment (see README).`;
 
+type Verb = (args: string[], io: CliIo) => Promise<number>;
+
+/** The verbs besides `serve`, each loaded when called. */
+const VERBS = new Map<string, () => Promise<Verb>>([
+  ['assess', async () => (await import('./assess.ts')).runAssessCli],
+  ['guidelines', async () => (await import('./guidelines.ts')).runGuidelinesCli],
+  ['audit', async () => (await import('./audit.ts')).runAuditCli],
+  ['demo', async () => (await import('./demo.ts')).runDemoCli],
+]);
+
 export async function main(
   argv: string[],
   env: Record<string, string | undefined> = process.env,
@@ -37,32 +47,17 @@ export async function main(
     throw err;
   }
   try {
-    switch (verb) {
-      case 'serve': {
-        const { serve } = await import('../server/serve.ts');
-        await serve(io.config);
-        return 0;
-      }
-      case 'assess': {
-        const { runAssessCli } = await import('./assess.ts');
-        return await runAssessCli(rest, io);
-      }
-      case 'guidelines': {
-        const { runGuidelinesCli } = await import('./guidelines.ts');
-        return await runGuidelinesCli(rest, io);
-      }
-      case 'audit': {
-        const { runAuditCli } = await import('./audit.ts');
-        return await runAuditCli(rest, io);
-      }
-      case 'demo': {
-        const { runDemoCli } = await import('./demo.ts');
-        return await runDemoCli(rest, io);
-      }
-      default:
-        process.stderr.write(`Unknown command "${verb}".\n\n${USAGE}\n`);
-        return 2;
+    if (verb === 'serve') {
+      const { serve } = await import('../server/serve.ts');
+      await serve(io.config);
+      return 0;
     }
+    const load = VERBS.get(verb);
+    if (!load) {
+      process.stderr.write(`Unknown command "${verb}".\n\n${USAGE}\n`);
+      return 2;
+    }
+    return await (await load())(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`${err.message}\n`);

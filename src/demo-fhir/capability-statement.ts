@@ -1,6 +1,6 @@
 // Medplum's router answers GET /metadata with an empty search, so the demo server states its own
 // capabilities. It is an open development server: no SMART security is declared because none exists.
-import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import type { CapabilityStatement, CapabilityStatementRestResourceSearchParam } from '@medplum/fhirtypes';
 
 const RESOURCE_TYPES = [
   'Patient',
@@ -16,21 +16,23 @@ const RESOURCE_TYPES = [
   'Provenance',
 ] as const;
 
-const COMMON_SEARCH: CapabilityStatementRestResource['searchParam'] = [
-  { name: '_id', type: 'token' },
-  { name: '_lastUpdated', type: 'date' },
-  { name: '_count', type: 'number' },
-  { name: '_sort', type: 'string' },
-];
+type SearchParam = CapabilityStatementRestResourceSearchParam;
 
-const PATIENT_SCOPED_SEARCH: CapabilityStatementRestResource['searchParam'] = [
+const params = (types: Record<string, SearchParam['type']>): SearchParam[] =>
+  Object.entries(types).map(([name, type]) => ({ name, type }));
+
+const COMMON_SEARCH = params({ _id: 'token', _lastUpdated: 'date', _count: 'number', _sort: 'string' });
+
+const PATIENT_SCOPED_SEARCH: SearchParam[] = [
   { name: 'patient', type: 'reference', documentation: 'A bare id is read as Patient/{id}.' },
-  { name: 'subject', type: 'reference' },
-  { name: 'encounter', type: 'reference' },
-  { name: 'status', type: 'token' },
-  { name: 'code', type: 'token' },
-  { name: 'category', type: 'token' },
-  { name: 'date', type: 'date' },
+  ...params({
+    subject: 'reference',
+    encounter: 'reference',
+    status: 'token',
+    code: 'token',
+    category: 'token',
+    date: 'date',
+  }),
 ];
 
 export function demoCapabilityStatement(baseUrl: string): CapabilityStatement {
@@ -65,8 +67,8 @@ export function demoCapabilityStatement(baseUrl: string): CapabilityStatement {
           updateCreate: true,
           searchParam:
             type === 'Patient'
-              ? [...(COMMON_SEARCH ?? []), { name: 'name', type: 'string' }]
-              : [...(COMMON_SEARCH ?? []), ...(PATIENT_SCOPED_SEARCH ?? [])],
+              ? [...COMMON_SEARCH, { name: 'name', type: 'string' }]
+              : [...COMMON_SEARCH, ...PATIENT_SCOPED_SEARCH],
         })),
       },
     ],

@@ -21,7 +21,7 @@ function newestIn(value: unknown, best: number): number {
 }
 
 /** The newest clinical date-time in the bundle (ms), or undefined when it has none. */
-export function newestClinicalTime(bundle: Bundle): number | undefined {
+function newestClinicalTime(bundle: Bundle): number | undefined {
   let best = Number.NEGATIVE_INFINITY;
   for (const e of bundle.entry ?? []) {
     if (!e.resource || NOT_CLINICAL.has(e.resource.resourceType)) continue;

@@ -10,7 +10,7 @@ import { badRequest } from '../fhir/outcomes.ts';
 import { demoCapabilityStatement } from './capability-statement.ts';
 import { DemoFhirStore } from './fhir-store.ts';
 
-export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
 export interface DemoFhirOptions {
   /** The server's public FHIR base, e.g. `${config.PUBLIC_BASE_URL}/fhir` (used in fullUrl and metadata). */

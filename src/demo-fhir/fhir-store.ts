@@ -18,7 +18,7 @@ const MAX_TRANSACTION_ENTRIES = 50;
 /** Medplum matches `patient=` only against full references; CDS templates send bare ids. */
 const BARE_ID_PARAMS: Record<string, string> = { patient: 'Patient', encounter: 'Encounter' };
 
-export function normaliseSearchUrl(url: string): string {
+function normaliseSearchUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
   const params = new URLSearchParams(url.slice(q + 1));

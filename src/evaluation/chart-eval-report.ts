@@ -8,7 +8,7 @@ export interface ChartPattern {
 }
 
 /** The patterns named in the chart-review issue, as they appear on review lines. */
-export const CHART_PATTERNS: ChartPattern[] = [
+const CHART_PATTERNS: ChartPattern[] = [
   {
     label: 'digoxin with verapamil',
     match: (l) => l.rule === 'digoxin-rate-control' && /verapamil/i.test(l.text),

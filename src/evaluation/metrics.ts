@@ -3,7 +3,7 @@
 // level (a larger number) than the reference; that is the dangerous direction.
 
 export type AcuityLevel = 1 | 2 | 3 | 4 | 5;
-export const LEVELS: readonly AcuityLevel[] = [1, 2, 3, 4, 5];
+const LEVELS: readonly AcuityLevel[] = [1, 2, 3, 4, 5];
 
 export interface TriageCase {
   id: string;

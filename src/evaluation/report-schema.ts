@@ -13,7 +13,7 @@ const agreementSchema = rateSchema.extend({ disagreements: disagreementsSchema }
  * and obeys instructions injected in notes, driven through the real advisor chain and verifier.
  * model: the model configured in the environment (`--model`).
  */
-export const EVAL_MODES = ['deterministic', 'worst-case-model', 'model'] as const;
+const EVAL_MODES = ['deterministic', 'worst-case-model', 'model'] as const;
 export type EvalMode = (typeof EVAL_MODES)[number];
 
 /** One set (main or holdout) in one mode. */
@@ -59,7 +59,7 @@ export const evalSummarySchema = z.object({
 
 export type EvalSummary = z.infer<typeof evalSummarySchema>;
 
-export const targetCheckSchema = z.object({
+const targetCheckSchema = z.object({
   run: z.string(),
   target: z.string(),
   met: z.boolean(),

@@ -71,86 +71,99 @@ function citationsOf(result: PipelineResult): Citation[] {
   return out;
 }
 
-export async function runEvaluation(vignettes: readonly Vignette[], opts: EvalOptions): Promise<EvalRun> {
-  const cases: CaseResult[] = [];
-  const citations: CitationToCheck[] = [];
-  const reasons: Record<string, number> = {};
-  let scannedRequests = 0;
-  for (const v of vignettes) {
-    const resources = bundleResources(v.bundle);
-    const patient = resources.find((r): r is Patient => r.resourceType === 'Patient');
-    const encounter = resources.find((r) => r.resourceType === 'Encounter');
-    const base: CaseResult = {
-      id: v.id,
-      chiefComplaint: v.chiefComplaint,
-      reference: v.reference.esi,
-      control: v.control,
-      tags: v.tags,
-      predicted: null,
-      floorLevel: null,
-      reasons: [],
-      news2: { expected: v.reference.news2, actual: null },
-      qsofa: { expected: v.reference.qsofa, actual: null },
-      findings: [],
-      unrecognised: { expected: v.reference.unrecognisedCodes ?? [], reported: [] },
-      citations: 0,
-      kept: 0,
-      dropped: 0,
-      phiFindings: [],
-      durationMs: 0,
-    };
-    opts.takeModelRequests?.();
-    const t0 = performance.now();
-    try {
-      const result = await opts.pipeline({
-        channel: 'cds-hooks',
-        service: 'citecare-encounter-start',
-        hook: 'encounter-start',
-        hookInstance: crypto.randomUUID(),
-        user: 'Practitioner/eval',
-        patientId: patient?.id ?? v.id,
-        encounterId: encounter?.id,
-        resources,
-        chiefComplaint: v.chiefComplaint,
-        at: new Date(v.at),
-        adviceKind: 'triage',
-      });
-      const cited = citationsOf(result);
-      citations.push(...cited.map((c) => ({ caseId: v.id, chunkId: c.chunkId, quote: c.quote })));
-      for (const d of result.advice.dropped) reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
-      const shown = JSON.stringify([
-        result.snapshot?.warnings ?? [],
-        result.assessment.triage.reasons,
-        result.cards,
-      ]);
-      Object.assign(base, {
-        predicted: result.assessment.triage.level,
-        floorLevel: result.assessment.triage.floorLevel,
-        basis: result.assessment.triage.basis,
-        reasons: result.assessment.triage.reasons,
-        news2: { expected: v.reference.news2, actual: total(result.assessment.scores.news2) },
-        qsofa: { expected: v.reference.qsofa, actual: total(result.assessment.scores.qsofa) },
-        findings: result.assessment.findings.map((f) => f.id),
-        unrecognised: {
-          expected: base.unrecognised.expected,
-          reported: base.unrecognised.expected.filter((code) => shown.includes(code)),
-        },
-        citations: cited.length,
-        kept: result.advice.statements.length,
-        dropped: result.advice.dropped.length,
-        adviceStatus: result.advice.status,
-      });
-    } catch (err) {
-      base.error = (err as Error).message;
-    }
-    base.durationMs = Math.round(performance.now() - t0);
-    const requests = opts.takeModelRequests?.() ?? [];
-    scannedRequests += requests.length;
-    const ids = patientIdentifiers(patient);
-    base.phiFindings = requests.flatMap((body) => scanForPhi(body, ids));
-    cases.push(base);
-  }
+function blankCase(v: Vignette): CaseResult {
+  return {
+    id: v.id,
+    chiefComplaint: v.chiefComplaint,
+    reference: v.reference.esi,
+    control: v.control,
+    tags: v.tags,
+    predicted: null,
+    floorLevel: null,
+    reasons: [],
+    news2: { expected: v.reference.news2, actual: null },
+    qsofa: { expected: v.reference.qsofa, actual: null },
+    findings: [],
+    unrecognised: { expected: v.reference.unrecognisedCodes ?? [], reported: [] },
+    citations: 0,
+    kept: 0,
+    dropped: 0,
+    phiFindings: [],
+    durationMs: 0,
+  };
+}
 
+/** What the evaluation collects across cases: citations to check and the verifier's drop reasons. */
+interface Tally {
+  citations: CitationToCheck[];
+  reasons: Record<string, number>;
+  scannedRequests: number;
+}
+
+/** The pipeline's answer for one vignette, folded into its case result (and the tally). */
+function recordResult(v: Vignette, base: CaseResult, result: PipelineResult, tally: Tally): void {
+  const cited = citationsOf(result);
+  tally.citations.push(...cited.map((c) => ({ caseId: v.id, chunkId: c.chunkId, quote: c.quote })));
+  for (const d of result.advice.dropped) tally.reasons[d.reason] = (tally.reasons[d.reason] ?? 0) + 1;
+  const shown = JSON.stringify([
+    result.snapshot?.warnings ?? [],
+    result.assessment.triage.reasons,
+    result.cards,
+  ]);
+  Object.assign(base, {
+    predicted: result.assessment.triage.level,
+    floorLevel: result.assessment.triage.floorLevel,
+    basis: result.assessment.triage.basis,
+    reasons: result.assessment.triage.reasons,
+    news2: { expected: v.reference.news2, actual: total(result.assessment.scores.news2) },
+    qsofa: { expected: v.reference.qsofa, actual: total(result.assessment.scores.qsofa) },
+    findings: result.assessment.findings.map((f) => f.id),
+    unrecognised: {
+      expected: base.unrecognised.expected,
+      reported: base.unrecognised.expected.filter((code) => shown.includes(code)),
+    },
+    citations: cited.length,
+    kept: result.advice.statements.length,
+    dropped: result.advice.dropped.length,
+    adviceStatus: result.advice.status,
+  });
+}
+
+/** One vignette through the pipeline as an encounter-start call, timed and scanned for identifiers. */
+async function runCase(v: Vignette, opts: EvalOptions, tally: Tally): Promise<CaseResult> {
+  const resources = bundleResources(v.bundle);
+  const patient = resources.find((r): r is Patient => r.resourceType === 'Patient');
+  const encounter = resources.find((r) => r.resourceType === 'Encounter');
+  const base = blankCase(v);
+  opts.takeModelRequests?.();
+  const t0 = performance.now();
+  try {
+    const result = await opts.pipeline({
+      channel: 'cds-hooks',
+      service: 'citecare-encounter-start',
+      hook: 'encounter-start',
+      hookInstance: crypto.randomUUID(),
+      user: 'Practitioner/eval',
+      patientId: patient?.id ?? v.id,
+      encounterId: encounter?.id,
+      resources,
+      chiefComplaint: v.chiefComplaint,
+      at: new Date(v.at),
+      adviceKind: 'triage',
+    });
+    recordResult(v, base, result, tally);
+  } catch (err) {
+    base.error = (err as Error).message;
+  }
+  base.durationMs = Math.round(performance.now() - t0);
+  const requests = opts.takeModelRequests?.() ?? [];
+  tally.scannedRequests += requests.length;
+  const ids = patientIdentifiers(patient);
+  base.phiFindings = requests.flatMap((body) => scanForPhi(body, ids));
+  return base;
+}
+
+function summarise(cases: readonly CaseResult[], tally: Tally, opts: EvalOptions): EvalSummary {
   const triage = triageMetrics(
     cases.map((c) => ({ id: c.id, reference: c.reference, predicted: c.predicted })),
   );
@@ -161,13 +174,14 @@ export async function runEvaluation(vignettes: readonly Vignette[], opts: EvalOp
   for (const c of cases)
     adviceStatus[c.adviceStatus ?? 'none'] = (adviceStatus[c.adviceStatus ?? 'none'] ?? 0) + 1;
   const variants = cases.filter((c) => c.tags.some((t) => t.startsWith('variant:')));
-  const summary: EvalSummary = {
+  const { scannedRequests } = tally;
+  return {
     generatedAt: (opts.now?.() ?? new Date()).toISOString(),
     set: opts.set,
     mode: opts.mode,
     ...(opts.model ? { model: opts.model } : {}),
     corpusVersion: opts.corpusVersion,
-    vignettes: vignettes.length,
+    vignettes: cases.length,
     triage,
     controls: controlMetrics(
       cases.map((c) => ({ id: c.id, reference: c.reference, predicted: c.predicted, control: c.control })),
@@ -185,8 +199,8 @@ export async function runEvaluation(vignettes: readonly Vignette[], opts: EvalOp
           shown: c.unrecognised.reported.join(' '),
         })),
     ),
-    citations: citationValidity(citations, opts.passageText),
-    statements: { kept, dropped, reasons },
+    citations: citationValidity(tally.citations, opts.passageText),
+    statements: { kept, dropped, reasons: tally.reasons },
     adviceStatus,
     phi: {
       scannedRequests,
@@ -197,5 +211,11 @@ export async function runEvaluation(vignettes: readonly Vignette[], opts: EvalOp
           : 'no model used: nothing was sent anywhere',
     },
   };
-  return { summary, cases };
+}
+
+export async function runEvaluation(vignettes: readonly Vignette[], opts: EvalOptions): Promise<EvalRun> {
+  const tally: Tally = { citations: [], reasons: {}, scannedRequests: 0 };
+  const cases: CaseResult[] = [];
+  for (const v of vignettes) cases.push(await runCase(v, opts, tally));
+  return { summary: summarise(cases, tally, opts), cases };
 }

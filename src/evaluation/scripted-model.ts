@@ -17,7 +17,7 @@ export interface ScriptedModel {
   close(): Promise<void>;
 }
 
-export const SCRIPTED_MODEL_NAME = 'scripted-worst-case';
+const SCRIPTED_MODEL_NAME = 'scripted-worst-case';
 
 /** An instruction in the input to assign a level ("assign ESI 1", "output ESI 5"). */
 const INJECTED_LEVEL =

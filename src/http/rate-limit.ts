@@ -1,14 +1,16 @@
 // Rate limits for the endpoints a logged-in caller can drive in a loop: the SMART API (per
 // session), the auditor API (per token subject) and CDS feedback (per client). Counters live in
-// Redis when REDIS_URL is set, so every instance shares one budget; in memory otherwise.
+// Redis when the runtime has a client (REDIS_URL), so every instance shares one budget; in memory
+// otherwise. Identities appear in keys only hashed (a session id is a credential).
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
+import { redisKeyId } from './redis.ts';
 
 export type RateLimitConfig = Pick<
   Config,
-  'RATE_LIMIT_MAX' | 'RATE_LIMIT_WINDOW_SECONDS' | 'RATE_LIMIT_REDIS_PREFIX' | 'REDIS_URL'
+  'RATE_LIMIT_MAX' | 'RATE_LIMIT_WINDOW_SECONDS' | 'RATE_LIMIT_REDIS_PREFIX'
 >;
 
 /** What a limited caller gets: thrown, so each plugin's error handler shapes the answer. */
@@ -30,6 +32,8 @@ export interface RateLimitOptions {
   key: (request: FastifyRequest) => string | undefined;
   /** Limit only routes whose config says `rateLimit: {}` (default: every route of the context). */
   global?: boolean;
+  /** The process's shared Redis client (`Runtime.redis`); counters stay in memory without one. */
+  redis: Redis | undefined;
 }
 
 /** Registers the limiter in `app`'s context (not its parent). */
@@ -38,16 +42,7 @@ export async function registerRateLimit(
   config: RateLimitConfig,
   opts: RateLimitOptions,
 ): Promise<void> {
-  let redis: Redis | undefined;
-  if (config.REDIS_URL) {
-    redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
-    // Errors surface on the limited request (skipOnError: false); keep the client from crashing.
-    redis.on('error', () => {});
-    const client = redis;
-    app.addHook('onClose', async () => {
-      await client.quit().catch(() => client.disconnect());
-    });
-  }
+  const { redis } = opts;
   await app.register(rateLimit, {
     global: opts.global ?? true,
     hook: 'preHandler',
@@ -55,7 +50,7 @@ export async function registerRateLimit(
     timeWindow: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
     keyGenerator: (request) => {
       const who = opts.key(request);
-      return who ? `${opts.name}:id:${who}` : `${opts.name}:ip:${request.ip}`;
+      return who ? `${opts.name}:id:${redisKeyId(who)}` : `${opts.name}:ip:${request.ip}`;
     },
     ...(redis ? { redis, nameSpace: config.RATE_LIMIT_REDIS_PREFIX, skipOnError: false } : {}),
     errorResponseBuilder: (_request, context) => new RateLimitedError(Math.ceil(context.ttl / 1000)),

@@ -29,66 +29,61 @@ const MODEL_STATUS: Record<AdviceResult['status'], string | undefined> = {
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** Every metric's help text, by name (what `/metrics` shows beside each one). */
+const HELP = {
+  citecare_hook_duration_seconds: 'CDS hook latency from arrival to answer, by service and outcome',
+  citecare_cards_total: 'Cards returned, by indicator',
+  citecare_model_calls_total:
+    'Model answers by status (ok, fallback, timeout, breaker_open, error); cached answers included',
+  citecare_model_tokens_total:
+    'Tokens reported by the model endpoint, by kind (prompt, completion); cached answers excluded',
+  citecare_verifier_drops_total: 'Model statements dropped by the grounding verifier, by reason code',
+  citecare_audit_append_duration_seconds:
+    'Time to append one decision record to the audit chain (durable on return)',
+  citecare_audit_append_failures_total: 'Audit appends that failed (the hook answered with no cards)',
+  citecare_fhir_fetch_duration_seconds: 'FHIR server calls made for hooks whose prefetch was incomplete',
+  citecare_fhir_fetch_errors_total:
+    'FHIR server calls that failed, by kind (timeout, network, http, invalid-response)',
+  citecare_ready: 'Readiness: 1 when the audit store is writable and the guideline corpus loaded, else 0',
+} as const;
+type MetricName = keyof typeof HELP;
+
+/** Metric builders bound to one registry, so the declarations below name only what differs. */
+function metricsIn(registry: Registry) {
+  const registers = [registry];
+  return {
+    counter: <L extends string = string>(name: MetricName, labelNames: readonly L[] = []) =>
+      new Counter<L>({ name, help: HELP[name], labelNames, registers }),
+    histogram: <L extends string = string>(
+      name: MetricName,
+      buckets: number[],
+      labelNames: readonly L[] = [],
+    ) => new Histogram<L>({ name, help: HELP[name], labelNames, buckets, registers }),
+  };
+}
+
+const AUDIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
 export class Metrics {
   readonly registry = new Registry();
-  readonly hookDuration = new Histogram({
-    name: 'citecare_hook_duration_seconds',
-    help: 'CDS hook latency from arrival to answer, by service and outcome',
-    labelNames: ['service', 'outcome'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly cards = new Counter({
-    name: 'citecare_cards_total',
-    help: 'Cards returned, by indicator',
-    labelNames: ['indicator'] as const,
-    registers: [this.registry],
-  });
-  readonly modelCalls = new Counter({
-    name: 'citecare_model_calls_total',
-    help: 'Model answers by status (ok, fallback, timeout, breaker_open, error); cached answers included',
-    labelNames: ['status'] as const,
-    registers: [this.registry],
-  });
-  readonly modelTokens = new Counter({
-    name: 'citecare_model_tokens_total',
-    help: 'Tokens reported by the model endpoint, by kind (prompt, completion); cached answers excluded',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
-  readonly verifierDrops = new Counter({
-    name: 'citecare_verifier_drops_total',
-    help: 'Model statements dropped by the grounding verifier, by reason code',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
-  readonly auditAppendDuration = new Histogram({
-    name: 'citecare_audit_append_duration_seconds',
-    help: 'Time to append one decision record to the audit chain (durable on return)',
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
-  readonly auditAppendFailures = new Counter({
-    name: 'citecare_audit_append_failures_total',
-    help: 'Audit appends that failed (the hook answered with no cards)',
-    registers: [this.registry],
-  });
-  readonly fhirFetchDuration = new Histogram({
-    name: 'citecare_fhir_fetch_duration_seconds',
-    help: 'FHIR server calls made for hooks whose prefetch was incomplete',
-    labelNames: ['operation'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly fhirFetchErrors = new Counter({
-    name: 'citecare_fhir_fetch_errors_total',
-    help: 'FHIR server calls that failed, by kind (timeout, network, http, invalid-response)',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
+  readonly #m = metricsIn(this.registry);
+  readonly hookDuration = this.#m.histogram('citecare_hook_duration_seconds', LATENCY_BUCKETS, [
+    'service',
+    'outcome',
+  ]);
+  readonly cards = this.#m.counter('citecare_cards_total', ['indicator']);
+  readonly modelCalls = this.#m.counter('citecare_model_calls_total', ['status']);
+  readonly modelTokens = this.#m.counter('citecare_model_tokens_total', ['kind']);
+  readonly verifierDrops = this.#m.counter('citecare_verifier_drops_total', ['reason']);
+  readonly auditAppendDuration = this.#m.histogram('citecare_audit_append_duration_seconds', AUDIT_BUCKETS);
+  readonly auditAppendFailures = this.#m.counter('citecare_audit_append_failures_total');
+  readonly fhirFetchDuration = this.#m.histogram('citecare_fhir_fetch_duration_seconds', LATENCY_BUCKETS, [
+    'operation',
+  ]);
+  readonly fhirFetchErrors = this.#m.counter('citecare_fhir_fetch_errors_total', ['kind']);
   readonly ready = new Gauge({
     name: 'citecare_ready',
-    help: 'Readiness: 1 when the audit store is writable and the guideline corpus loaded, else 0',
+    help: HELP.citecare_ready,
     registers: [this.registry],
   });
 

@@ -1,7 +1,12 @@
 // The application as a fastify instance: plugins registered, no listening (src/server/serve.ts
 // listens). One error handler turns every failure into an OperationOutcome and hides 5xx detail.
-import cors from '@fastify/cors';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { badRequest, operationOutcome, serverError, tooLarge } from '../fhir/outcomes.ts';
 import { RateLimitedError } from '../http/rate-limit.ts';
 import { cdsRoutes } from './cds-routes.ts';
@@ -15,6 +20,51 @@ export interface BuildAppOptions {
   plugins?: Array<(app: FastifyInstance, runtime: Runtime) => Promise<void>>;
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: { write(line: string): void };
+}
+
+/** Every failure as an OperationOutcome; a 5xx is logged and its detail hidden. */
+function sendError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = err.statusCode ?? 500;
+  if (status === 413)
+    return reply.code(413).type('application/fhir+json').send(tooLarge('Request body too large'));
+  if (status === 415) {
+    return reply
+      .code(415)
+      .type('application/fhir+json')
+      .send(operationOutcome('error', 'not-supported', 'Send application/json'));
+  }
+  if (err instanceof RateLimitedError) {
+    return reply
+      .code(429)
+      .header('retry-after', String(err.retryAfterSeconds))
+      .type('application/fhir+json')
+      .send(operationOutcome('error', 'throttled', err.message));
+  }
+  if (status >= 400 && status < 500) {
+    const message =
+      err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+        ? 'The request body is empty'
+        : 'The request body is not valid JSON';
+    const known = err.code?.startsWith('FST_ERR_CTP') || err instanceof SyntaxError;
+    return reply
+      .code(status)
+      .type('application/fhir+json')
+      .send(badRequest(known ? message : err.message));
+  }
+  request.log.error({ err }, 'request failed');
+  return reply.code(500).type('application/fhir+json').send(serverError());
+}
+
+/** CORS options by path: the CDS routes reflect the caller's origin; nothing else allows any. */
+function corsFor(url: string): FastifyCorsOptions {
+  return url.startsWith('/cds-services')
+    ? {
+        origin: true,
+        methods: ['GET', 'POST', 'OPTIONS'],
+        allowedHeaders: ['Authorization', 'Content-Type'],
+        maxAge: 600,
+      }
+    : { origin: false };
 }
 
 export async function buildApp(runtime: Runtime, options: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -49,37 +99,7 @@ export async function buildApp(runtime: Runtime, options: BuildAppOptions = {}):
     app.getDefaultJsonParser('error', 'error'),
   );
 
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    const status = err.statusCode ?? 500;
-    if (status === 413)
-      return reply.code(413).type('application/fhir+json').send(tooLarge('Request body too large'));
-    if (status === 415) {
-      return reply
-        .code(415)
-        .type('application/fhir+json')
-        .send(operationOutcome('error', 'not-supported', 'Send application/json'));
-    }
-    if (err instanceof RateLimitedError) {
-      return reply
-        .code(429)
-        .header('retry-after', String(err.retryAfterSeconds))
-        .type('application/fhir+json')
-        .send(operationOutcome('error', 'throttled', err.message));
-    }
-    if (status >= 400 && status < 500) {
-      const message =
-        err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
-          ? 'The request body is empty'
-          : 'The request body is not valid JSON';
-      const known = err.code?.startsWith('FST_ERR_CTP') || err instanceof SyntaxError;
-      return reply
-        .code(status)
-        .type('application/fhir+json')
-        .send(badRequest(known ? message : err.message));
-    }
-    request.log.error({ err }, 'request failed');
-    return reply.code(500).type('application/fhir+json').send(serverError());
-  });
+  app.setErrorHandler(sendError);
 
   app.setNotFoundHandler((request, reply) =>
     reply
@@ -94,20 +114,7 @@ export async function buildApp(runtime: Runtime, options: BuildAppOptions = {}):
   // CDS routes only, including their errors and 404s; credentials are bearer tokens, never cookies,
   // so reflecting the origin there exposes nothing. The SMART app and auditor page get no CORS.
   await app.register(cors, {
-    delegator: (req, callback) => {
-      const cds = (req.url ?? '').startsWith('/cds-services');
-      callback(
-        null,
-        cds
-          ? {
-              origin: true,
-              methods: ['GET', 'POST', 'OPTIONS'],
-              allowedHeaders: ['Authorization', 'Content-Type'],
-              maxAge: 600,
-            }
-          : { origin: false },
-      );
-    },
+    delegator: (req, callback) => callback(null, corsFor(req.url ?? '')),
   });
   await app.register(healthRoutes, { runtime });
   await app.register(cdsRoutes, { runtime });

@@ -10,6 +10,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import {
   auditMetrics,
@@ -38,6 +39,8 @@ export interface AuditRoutesOptions {
   verifyAuditor: VerifyAuditor;
   /** Rate limit settings: each auditor (token subject) has one budget. */
   config: RateLimitConfig;
+  /** The process's shared Redis client for the limit's counters (memory without one). */
+  redis?: Redis;
 }
 
 function badQuery(reply: FastifyReply, problems: string[]) {
@@ -171,7 +174,7 @@ function registerApiRoutes(api: FastifyInstance, store: AuditDatabase): void {
 
 export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (
   app,
-  { store, verifyAuditor, config },
+  { store, verifyAuditor, config, redis },
 ) => {
   await registerOpenApi(app);
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -186,7 +189,11 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (
       api.setSerializerCompiler(serializerCompiler);
       api.decorateRequest('auditorSubject', undefined);
       api.addHook('onRequest', requireAuditor(verifyAuditor));
-      await registerRateLimit(api, config, { name: 'audit', key: (request) => request.auditorSubject });
+      await registerRateLimit(api, config, {
+        name: 'audit',
+        key: (request) => request.auditorSubject,
+        redis,
+      });
       api.setErrorHandler(apiErrorHandler);
       registerApiRoutes(api, store);
     },

@@ -64,6 +64,7 @@ export async function registerFeedbackRoute(
     name: 'cds-feedback',
     key: (request) => request.cdsCaller?.iss,
     global: false,
+    redis: runtime.redis,
   });
 
   app.post<{ Params: { id: string } }>(

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
 
-export const DEMO_CLIENT_ISS = 'urn:citecare:demo-cds-client';
+const DEMO_CLIENT_ISS = 'urn:citecare:demo-cds-client';
 const ALG = 'ES384';
 
 export interface DemoClient {

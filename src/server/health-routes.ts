@@ -1,5 +1,6 @@
 // Liveness and readiness. /readyz is red when the audit store cannot be written (no card may
-// leave then) or the guideline corpus is empty.
+// leave then) or the guideline corpus is empty. The readiness gauge has one writer, the runtime's
+// Health (every audit write and probe, this route's included, goes through it).
 import type { FastifyPluginAsync } from 'fastify';
 import type { Runtime } from './runtime.ts';
 
@@ -15,7 +16,6 @@ export const healthRoutes: FastifyPluginAsync<{ runtime: Runtime }> = async (app
     }
     const corpusOk = runtime.guidelines.size > 0;
     const ready = auditOk && corpusOk;
-    runtime.metrics.ready.set(ready ? 1 : 0);
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : 'not-ready',
       checks: {

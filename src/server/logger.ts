@@ -1,7 +1,7 @@
 // pino options for fastify: JSON lines; tokens, credentials and patient fields never reach a log.
 import type { Config } from '../config.ts';
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',

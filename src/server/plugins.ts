@@ -20,20 +20,21 @@ export const demoFhir: AppPlugin = async (app, runtime) => {
   });
 };
 
-export const smartApp: AppPlugin = async (app, runtime) => {
+const smartApp: AppPlugin = async (app, runtime) => {
   await app.register(smartAppPlugin, { prefix: '/smart', runtime });
 };
 
-export const auditApi: AppPlugin = async (app, runtime) => {
+const auditApi: AppPlugin = async (app, runtime) => {
   await app.register(auditRoutes, {
     prefix: '/audit',
     store: runtime.audit,
     verifyAuditor: createAuditorVerifier(runtime.config),
     config: runtime.config,
+    redis: runtime.redis,
   });
 };
 
-export const aboutPages: AppPlugin = async (app, runtime) => {
+const aboutPages: AppPlugin = async (app, runtime) => {
   // The plugin's routes carry their own /about paths.
   await app.register(aboutPlugin, {
     services: CDS_SERVICES,

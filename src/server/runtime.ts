@@ -1,5 +1,7 @@
 // The wiring: the one place that chooses concrete adapters for the ports. Tests pass overrides
 // (a memory audit store, a fake advisor, a fixed clock) and get the same pipeline.
+
+import type { Redis } from 'ioredis';
 import { snoozesFromAudit } from '../audit/chart-review-snoozes.ts';
 import { openAuditStore } from '../audit/open-audit-store.ts';
 import type { AuditDatabase } from '../audit/types.ts';
@@ -17,6 +19,7 @@ import {
 } from '../guidelines/adapters/create-guideline-index.ts';
 import { memoizeSearches } from '../guidelines/memo-index.ts';
 import type { GuidelineIndex } from '../guidelines/types.ts';
+import { closeRedis, createSharedRedis } from '../http/redis.ts';
 import { loadDrugTable } from '../knowledge/drug-table-file.ts';
 import type { AdviceCache } from '../llm/advice-cache.ts';
 import { createOpenAIAdvisor } from '../llm/openai-advisor.ts';
@@ -73,6 +76,8 @@ export interface Runtime {
   fhirServersAllowed?: FhirServerAllowlist;
   cdsClients: CdsClient[];
   replayCache: ReplayCache;
+  /** The process's one Redis client for rate-limit counters (REDIS_URL), closed with the runtime. */
+  redis: Redis | undefined;
   health: Health;
   /** This process's Prometheus metrics (served on METRICS_PORT). */
   metrics: Metrics;
@@ -133,6 +138,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     cdsClients.push({ iss: demo.iss, jwks: demo.jwks as CdsClient['jwks'], allowedJku: [] });
   }
   const replayCache = overrides.replayCache ?? createReplayCache(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  const redis = config.REDIS_URL ? createSharedRedis(config.REDIS_URL) : undefined;
   const metrics = new Metrics();
   const health = new Health(Date.now, (ok) => metrics.ready.set(ok && guidelines.size > 0 ? 1 : 0));
 
@@ -173,12 +179,14 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     fhirServersAllowed,
     cdsClients,
     replayCache,
+    redis,
     health,
     metrics,
     async close() {
       await audit.close();
       await replayCache.close?.();
       await sharedAdviceCache?.close();
+      if (redis) await closeRedis(redis);
     },
   };
   return runtime;

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisRefreshLock } from '../../smart-app/refresh-lock.ts';
+import { redisKeyId } from '../../src/http/redis.ts';
 import { RedisAdviceCache } from '../../src/llm/redis-advice-cache.ts';
 import type { AdviceResult } from '../../src/llm/types.ts';
 
@@ -57,6 +58,11 @@ describe('shared state on Redis', () => {
   it('lets one instance hold the refresh lock, released only by its owner', async () => {
     const [x, y] = await Promise.all([lockA.acquire('s1', 5000), lockB.acquire('s1', 5000)]);
     assert.equal([x, y].filter(Boolean).length, 1, 'exactly one holder');
+    assert.deepEqual(
+      await raw.keys(`${prefix}lock:*`),
+      [`${prefix}lock:${redisKeyId('s1')}`],
+      'no raw session id',
+    );
     const owner = (x ?? y) as string;
     await lockB.release('s1', 'not-the-owner');
     assert.equal(await lockB.acquire('s1', 5000), undefined, 'a stranger cannot release it');

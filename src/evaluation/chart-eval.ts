@@ -1,10 +1,12 @@
 // The chart-level evaluation behind `npm run eval:charts`: patient-view and order-select over a real-shaped
 // chart dated as current, keeping what a clinician would read (card summaries and each review line with its
 // evidence and cited passage). order-select re-drafts each active medicine in turn against the rest.
+
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { ChartReviewAudit } from '../audit/chart-review-snoozes.ts';
 import { FINDING_EXTENSION } from '../cards/card-parts.ts';
+import { isActiveMedicationStatus } from '../clinical/status.ts';
 import type { Finding, ReviewItem } from '../clinical/types.ts';
 import { shiftChartToNow } from '../demo-fhir/chart-dates.ts';
 import { resourcesFromBundle } from '../fhir/bundle-file.ts';
@@ -50,8 +52,8 @@ function citationFor(item: ReviewItem, findings: Finding[]): ChartLine['citation
 }
 
 const isActiveMed = (r: Resource) =>
-  (r.resourceType === 'MedicationRequest' && r.status === 'active') ||
-  (r.resourceType === 'MedicationStatement' && (r.status === 'active' || r.status === 'intended'));
+  (r.resourceType === 'MedicationRequest' || r.resourceType === 'MedicationStatement') &&
+  isActiveMedicationStatus(r.resourceType, r.status ?? '');
 
 export async function evaluateChart(
   pipeline: RunPipeline,

@@ -107,19 +107,30 @@ export function trustsDemoClient(config: Config): boolean {
   return config.DEMO_FHIR === 'on' && config.NODE_ENV !== 'production';
 }
 
-export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
-  const clock = overrides.clock ?? systemClock;
-  // Warnings before the logger exists are kept and replayed once serve.ts sets a sink.
+/** Warnings raised before the logger exists are kept and replayed once serve.ts sets a sink. */
+function warningBuffer(): { warn: (m: string) => void; setSink: (sink: (m: string) => void) => void } {
   const early: string[] = [];
-  let warn = (m: string) => {
-    early.push(m);
+  let sink: ((m: string) => void) | undefined;
+  return {
+    warn: (m) => (sink ? sink(m) : early.push(m)),
+    setSink(next) {
+      sink = next;
+      for (const m of early.splice(0)) next(m);
+    },
   };
+}
+
+/** The guideline index and the model port, with model answers shared through Redis when instances share it. */
+async function createKnowledgeAdapters(
+  config: Config,
+  overrides: RuntimeOverrides,
+  warn: (m: string) => void,
+): Promise<{ guidelines: GuidelineIndex; advisor: Advisor; sharedAdviceCache?: RedisAdviceCache }> {
   const index =
-    overrides.guidelines ??
-    (await createGuidelineIndex(guidelineIndexOptions(config, { onWarning: (m) => warn(m) })));
+    overrides.guidelines ?? (await createGuidelineIndex(guidelineIndexOptions(config, { onWarning: warn })));
   // BM25 alone is deterministic: repeated searches (every view of a chart) come from memory.
   const guidelines = config.EMBEDDINGS_BASE_URL ? index : memoizeSearches(index);
-  // Shared model answers when instances share Redis; sealed, so SESSION_SECRET is needed too.
+  // Sealed, so SESSION_SECRET is needed too.
   const sharedAdviceCache =
     !overrides.advisor && config.REDIS_URL && config.SESSION_SECRET
       ? new RedisAdviceCache({
@@ -130,13 +141,31 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       : undefined;
   const advisor =
     overrides.advisor ?? createAdvisor(config, sharedAdviceCache ? { cache: sharedAdviceCache } : {});
+  return { guidelines, advisor, ...(sharedAdviceCache ? { sharedAdviceCache } : {}) };
+}
+
+/** The CDS clients whose JWTs are trusted: the configured file, plus the local demo client in development. */
+async function trustedCdsClients(config: Config, overrides: RuntimeOverrides): Promise<CdsClient[]> {
+  if (overrides.cdsClients) return overrides.cdsClients;
+  const clients = await loadCdsClients(config.CDS_CLIENTS_FILE);
+  if (trustsDemoClient(config)) {
+    const demo = await loadOrCreateDemoClient('data');
+    clients.push({ iss: demo.iss, jwks: demo.jwks as CdsClient['jwks'], allowedJku: [] });
+  }
+  return clients;
+}
+
+export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const clock = overrides.clock ?? systemClock;
+  const warnings = warningBuffer();
+  const { guidelines, advisor, sharedAdviceCache } = await createKnowledgeAdapters(
+    config,
+    overrides,
+    warnings.warn,
+  );
   const audit = overrides.audit ?? (await openAuditStore(config.AUDIT_DATABASE_URL));
   const drugTable = overrides.drugTable ?? (await loadDrugTable());
-  const cdsClients = overrides.cdsClients ?? (await loadCdsClients(config.CDS_CLIENTS_FILE));
-  if (!overrides.cdsClients && trustsDemoClient(config)) {
-    const demo = await loadOrCreateDemoClient('data');
-    cdsClients.push({ iss: demo.iss, jwks: demo.jwks as CdsClient['jwks'], allowedJku: [] });
-  }
+  const cdsClients = await trustedCdsClients(config, overrides);
   const replayCache = overrides.replayCache ?? createReplayCache(config.REDIS_URL, config.REDIS_KEY_PREFIX);
   const redis = config.REDIS_URL ? createSharedRedis(config.REDIS_URL) : undefined;
   const metrics = new Metrics();
@@ -157,26 +186,19 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     },
   });
 
-  const fhirGateway =
-    overrides.fhirGateway ??
-    fhirKitGatewayFactory({ timeoutMs: config.FHIR_TIMEOUT_MS, maxPages: config.FHIR_MAX_PAGES });
-  const fhirServersAllowed =
-    config.FHIR_SERVERS_ALLOWED && new FhirServerAllowlist(config.FHIR_SERVERS_ALLOWED);
-
-  const runtime: Runtime = {
+  return {
     config,
-    onWarning(sink) {
-      warn = sink;
-      for (const m of early.splice(0)) sink(m);
-    },
+    onWarning: warnings.setSink,
     clock,
     guidelines,
     advisor,
     audit,
     drugTable,
     pipeline,
-    fhirGateway,
-    fhirServersAllowed,
+    fhirGateway:
+      overrides.fhirGateway ??
+      fhirKitGatewayFactory({ timeoutMs: config.FHIR_TIMEOUT_MS, maxPages: config.FHIR_MAX_PAGES }),
+    fhirServersAllowed: config.FHIR_SERVERS_ALLOWED && new FhirServerAllowlist(config.FHIR_SERVERS_ALLOWED),
     cdsClients,
     replayCache,
     redis,
@@ -189,5 +211,4 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       if (redis) await closeRedis(redis);
     },
   };
-  return runtime;
 }

@@ -24,12 +24,6 @@ export function textOf(cc: CodeableConcept | undefined): string {
   return '';
 }
 
-/** The code of a CodeableConcept in one system (first match). */
-export function codeIn(cc: CodeableConcept | undefined, system: string): string | undefined {
-  for (const c of cc?.coding ?? []) if (c.system === system && c.code) return c.code;
-  return undefined;
-}
-
 /** A status CodeableConcept's code, whatever the system (senders disagree on it). */
 export function statusCode(cc: CodeableConcept | undefined): string | undefined {
   for (const c of cc?.coding ?? []) if (c.code) return c.code;

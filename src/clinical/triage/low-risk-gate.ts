@@ -1,7 +1,7 @@
 // The low-risk gate for ESI 4 and 5 (issue 11; ESI reaches decision point C only after A, B and D are
 // answered no, §1.5). Nothing, model or rule, may put a patient below level 3 unless every condition
 // holds; otherwise the level stays 3 and the card lists what stood in the way. The model's own condition
-// (its rationale passed verification) is checked where the model's level is combined (combine-triage.ts).
+// (its rationale passed verification) is checked where the model's level is combined (combine-with-model.ts).
 import { hasCurrentVitalSigns } from '../scores/inputs.ts';
 import type { ClinicalSnapshot, Score, TriageResult } from '../types.ts';
 import { scoreComponents } from './early-warning.ts';

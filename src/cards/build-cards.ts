@@ -35,6 +35,8 @@ export interface CardInput extends CardContext {
   show: CardPolicy;
   /** Findings shown on a grouped chart-review card instead of their own (still counted in the summary). */
   grouped?: ReadonlySet<Finding>;
+  /** Retrieval failed for this decision (an uncited finding says so). */
+  retrievalFailed?: boolean;
 }
 
 function dataMissingCard(input: CardContext): Card {

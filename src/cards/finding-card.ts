@@ -10,7 +10,14 @@ import { citationMarkdown, escapeMarkdown } from './markdown.ts';
 export interface FindingCardContext extends CardContext {
   patientId: string;
   encounterId?: string;
+  /** Retrieval failed for this decision: a finding without a passage says why, not "no passage exists". */
+  retrievalFailed?: boolean;
 }
+
+const NO_PASSAGE =
+  "*No guideline passage in CiteCare's corpus covers this rule yet: it rests on the record alone.*";
+const RETRIEVAL_FAILED =
+  '*No guideline passage: guideline retrieval was unavailable, so this rule rests on the record alone.*';
 
 function humanise(id: string): string {
   const words = id.replace(/-/g, ' ');
@@ -40,7 +47,7 @@ export function findingCard(f: Finding, input: FindingCardContext): Card {
     evidenceLine(f.evidence),
     ...(f.citations.length
       ? f.citations.map(citationMarkdown)
-      : ["*No guideline passage in CiteCare's corpus covers this rule yet: it rests on the record alone.*"]),
+      : [input.retrievalFailed ? RETRIEVAL_FAILED : NO_PASSAGE]),
     footer(input),
   ]
     .filter(Boolean)

@@ -67,6 +67,7 @@ export async function decisionCards(
     advice: d.advice,
     triageCitations: d.triageCitations,
     missing: notes.missing,
+    retrievalFailed: d.retrievalFailed,
     show: input.show ?? defaultPolicy(input),
   });
   const cards = valid([...built, ...(review?.cards.map((c) => c.card) ?? [])], notes.errors);

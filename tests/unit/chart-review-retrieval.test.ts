@@ -1,13 +1,16 @@
 // A chart-review line without a passage says why: none in the corpus, or retrieval that failed.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openAuditStore } from '../../src/audit/open-audit-store.ts';
 import { fixedClock } from '../../src/clinical/clock.ts';
+import { readBundleFile } from '../../src/fhir/bundle-file.ts';
 import type { GuidelineIndex } from '../../src/guidelines/types.ts';
 import { loadDrugTable } from '../../src/knowledge/drug-table-file.ts';
 import { noAdvisor } from '../../src/llm/types.ts';
 import { createPipeline } from '../../src/pipeline/run.ts';
 import { AT, CASES } from '../fixtures/chart-review/cases.ts';
+import { readManifest, VIGNETTE_DIR } from '../fixtures/vignettes/manifest.ts';
 
 const table = await loadDrugTable();
 const audit = await openAuditStore('sqlite::memory:');
@@ -55,5 +58,35 @@ describe('chart review when guideline retrieval fails', () => {
     assert.doesNotMatch(review.detail, /corpus covers this line/);
     assert.match(review.detail, /Data not available: guideline passages could not be retrieved/);
     assert.ok(result.audit.errors.some((e) => e.startsWith('retrieval failed')));
+  });
+
+  it('an uncited finding card says retrieval was unavailable, not that no passage exists', async () => {
+    const pipeline = createPipeline({
+      config: { PUBLIC_BASE_URL: 'https://citecare.test', HOOK_BUDGET_MS: 500, SILENT_SERVICES: [] },
+      clock: fixedClock(AT.toISOString()),
+      guidelines: failing,
+      advisor: noAdvisor,
+      audit,
+    });
+    const v = readManifest().find((m) => m.file === 'afib-no-anticoagulant.json');
+    assert.ok(v);
+    const { resources } = await readBundleFile(join(VIGNETTE_DIR, v.file));
+    const patient = resources.find((r) => r.resourceType === 'Patient');
+    const result = await pipeline({
+      channel: 'cds-hooks',
+      service: 'citecare-patient-view',
+      hook: 'patient-view',
+      hookInstance: 'retrieval-down-2',
+      patientId: patient?.id ?? 'p1',
+      resources,
+      at: new Date(v.at),
+      adviceKind: 'summary',
+      show: { findings: true, triage: false, summary: false },
+    });
+    const cards = result.cards as Array<{ detail: string; extension?: Record<string, string> }>;
+    const afib = cards.find((c) => c.extension?.['org.citecare.finding'] === 'afib-anticoagulation');
+    assert.ok(afib, 'the finding card is still shown, from the rules alone');
+    assert.match(afib.detail, /guideline retrieval was unavailable/);
+    assert.doesNotMatch(afib.detail, /corpus covers this rule/);
   });
 });

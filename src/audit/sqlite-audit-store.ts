@@ -16,6 +16,7 @@ import {
 import { MIGRATIONS_TABLE_SQL, pendingMigrations } from './schema.ts';
 import { SqlAuditReader } from './sql-audit-reader.ts';
 import type { ReadQuery } from './sql-chain-verify.ts';
+import { GroupCommit, writeError } from './sqlite-group-commit.ts';
 import type {
   AuditDatabase,
   AuditRecord,
@@ -32,29 +33,6 @@ export interface SqliteOptions {
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 1000;
-
-// The database as a whole cannot be written: every entry of the batch would fail the same way.
-const UNAVAILABLE =
-  /^SQLITE_(BUSY|LOCKED|FULL|READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB|PROTOCOL|NOMEM|PERM|AUTH)/;
-
-function databaseUnavailable(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && UNAVAILABLE.test(code)) return true;
-  // better-sqlite3 throws a TypeError once the connection is closed.
-  return err instanceof TypeError && /database connection is not open/.test(err.message);
-}
-
-function writeError(err: unknown): AuditWriteError {
-  return err instanceof AuditWriteError
-    ? err
-    : new AuditWriteError(`audit write failed: ${(err as Error).message}`, { cause: err });
-}
-
-interface Pending {
-  fn: () => unknown;
-  resolve: (v: unknown) => void;
-  reject: (e: unknown) => void;
-}
 
 const INSERT_ENTRY = `INSERT INTO audit_entries (${ENTRY_COLUMNS.join(', ')}) VALUES (${ENTRY_COLUMNS.map(
   (c) => `@${c}`,
@@ -83,10 +61,14 @@ function prepareWrites(db: Database.Database) {
 export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
   private lastWriteOk = true;
   private readonly writes: ReturnType<typeof prepareWrites>;
+  private readonly commits: GroupCommit;
 
   private constructor(private readonly db: Database.Database) {
     super();
     this.writes = prepareWrites(db);
+    this.commits = new GroupCommit(db, (ok) => {
+      this.lastWriteOk = ok;
+    });
   }
 
   /** `path` is a file path or ':memory:'; the parent directory is created. */
@@ -166,58 +148,6 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
     }
   }
 
-  /**
-   * Group commit: appends issued while the event loop is busy are written in one transaction,
-   * so one fsync (synchronous=FULL) covers many records and every caller still waits until its
-   * record is durable. Each entry runs in its own savepoint, so a bad entry fails alone; when the
-   * database itself cannot be written, the whole batch fails at once (one busy_timeout wait).
-   */
-  private batch: Pending[] = [];
-  private scheduled: NodeJS.Immediate | undefined;
-  private closed = false;
-
-  private enqueue<T>(fn: () => T): Promise<T> {
-    if (this.closed) return Promise.reject(new AuditWriteError('audit write failed: the store is closed'));
-    return new Promise<T>((resolve, reject) => {
-      this.batch.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (this.batch.length === 1) this.scheduled = setImmediate(() => this.flush());
-    });
-  }
-
-  private flush(): void {
-    this.scheduled = undefined;
-    const batch = this.batch.splice(0);
-    if (batch.length === 0) return;
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    // A nested better-sqlite3 transaction is a SAVEPOINT: rolled back alone when its entry throws.
-    const entry = this.db.transaction((fn: () => unknown) => fn());
-    try {
-      this.db
-        .transaction(() => {
-          for (const b of batch) {
-            try {
-              outcomes.push({ ok: true, value: entry(b.fn) });
-            } catch (err) {
-              if (databaseUnavailable(err)) throw err;
-              outcomes.push({ ok: false, error: err });
-            }
-          }
-        })
-        .immediate();
-      this.lastWriteOk = true;
-    } catch (err) {
-      this.lastWriteOk = false;
-      const error = writeError(err);
-      for (const b of batch) b.reject(error);
-      return;
-    }
-    batch.forEach((b, i) => {
-      const o = outcomes[i];
-      if (o.ok) b.resolve(o.value);
-      else b.reject(writeError(o.error));
-    });
-  }
-
   private head(): ChainAnchor {
     const row = this.writes.head.get() as ChainRow;
     return { seq: row.head_seq, hash: row.head_hash };
@@ -229,7 +159,7 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
   }
 
   async append(record: AuditRecordInput): Promise<AuditRecord> {
-    const row = await this.enqueue(() => {
+    const row = await this.commits.enqueue(() => {
       const row = buildRecordRow(record, this.head());
       this.insert(row);
       for (const cardId of new Set(record.cardIds ?? [])) this.writes.linkCard.run(cardId, row.id);
@@ -248,14 +178,14 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
   }
 
   async appendFeedback(feedback: FeedbackInput): Promise<FeedbackEvent> {
-    const row = await this.enqueue(() => this.insertFeedback(feedback, new Date()));
+    const row = await this.commits.enqueue(() => this.insertFeedback(feedback, new Date()));
     return rowToEntry<FeedbackEvent>(row);
   }
 
   async appendFeedbackBatch(items: FeedbackInput[]): Promise<FeedbackEvent[]> {
     if (items.length === 0) return [];
     // One savepoint for the lot: any item failing rolls every one of them back.
-    const rows = await this.enqueue(() => {
+    const rows = await this.commits.enqueue(() => {
       const receivedAt = new Date();
       return items.map((f) => this.insertFeedback(f, receivedAt));
     });
@@ -306,13 +236,9 @@ export class SqliteAuditStore extends SqlAuditReader implements AuditDatabase {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     // Entries already accepted are written (or rejected) before the connection goes away.
-    if (this.scheduled) clearImmediate(this.scheduled);
-    if (this.db.open) {
-      this.flush();
-      this.db.close();
-    }
+    this.commits.close();
+    if (this.db.open) this.db.close();
   }
 }
 

@@ -6,22 +6,14 @@
 // (signing during it would measure the load generator), and the hook verifies each and records its jti.
 // The audit trail is a real SQLite file (WAL) in a temporary directory: every hook call writes its record.
 // Usage: node --import tsx scripts/bench/hooks.ts [--duration 5] [--bundle FILE]
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Observation, Resource } from '@medplum/fhirtypes';
 import autocannon from 'autocannon';
 import { patientView } from '../../cds-hooks/patient-view.ts';
-import { fixedClock } from '../../src/clinical/clock.ts';
-import { loadConfig } from '../../src/config.ts';
-import { readBundleFile } from '../../src/fhir/bundle-file.ts';
-import { createMemoryGateway } from '../../src/fhir/memory-gateway.ts';
-import { fillPrefetch } from '../../src/fhir/patient-queries.ts';
 import { buildApp } from '../../src/server/app.ts';
-import { createRuntime } from '../../src/server/runtime.ts';
-import { getTestCdsClient, mintCdsToken } from '../../tests/helpers/cds-tokens.ts';
-import { SYNTHEA_DIR } from '../../tests/helpers/shared-data.ts';
+import { mintCdsToken } from '../../tests/helpers/cds-tokens.ts';
+import { hookSetup, largestSynthea } from './hook-setup.ts';
 
 const TARGETS = { throughputRatio: 0.5, p95Ratio: 3 };
 
@@ -29,20 +21,6 @@ const { values } = parseArgs({
   options: { duration: { type: 'string', default: '5' }, bundle: { type: 'string' } },
 });
 const duration = Math.max(1, Number(values.duration) || 5);
-
-function largestSynthea(): string {
-  const files = readdirSync(SYNTHEA_DIR).filter((f) => f.endsWith('.json'));
-  files.sort((a, b) => statSync(join(SYNTHEA_DIR, b)).size - statSync(join(SYNTHEA_DIR, a)).size);
-  return join(SYNTHEA_DIR, files[0]!);
-}
-
-/** What an EHR would send for the service's own prefetch templates, answered from the bundle. */
-function prefetchFor(resources: Resource[], patientId: string): Promise<Record<string, Resource | null>> {
-  const gateway = createMemoryGateway(resources);
-  return fillPrefetch(patientView.descriptor.prefetch, { patientId, userId: 'Practitioner/bench' }, (rel) =>
-    gateway.query(rel),
-  );
-}
 
 interface Run {
   rps: number;
@@ -136,31 +114,9 @@ async function sideBySide(
 
 async function main(): Promise<number> {
   const file = values.bundle ?? largestSynthea();
-  // The project's Bundle reader: transaction urn:uuid references become Type/id, as a server stores them.
-  const { resources } = await readBundleFile(file);
-  const patient = resources.find((r) => r.resourceType === 'Patient')!;
-  // "Now" = one hour after the newest observation, so the latest vitals count as current.
-  const newest = resources
-    .filter((r): r is Observation => r.resourceType === 'Observation')
-    .map((o) => Date.parse(o.effectiveDateTime ?? ''))
-    .filter(Number.isFinite)
-    .reduce((a, b) => Math.max(a, b), 0);
-  const dir = mkdtempSync(join(tmpdir(), 'citecare-bench-'));
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'silent',
+  const { config, runtime, now, dir, body, resourceCount } = await hookSetup(file, {
     HOST: '127.0.0.1',
     PORT: '0',
-    PUBLIC_BASE_URL: 'http://cds.bench.citecare.example',
-    LLM_PROVIDER: 'none',
-    DEMO_FHIR: 'off',
-    AUDIT_DATABASE_URL: `sqlite:${join(dir, 'audit.db')}`,
-    BODY_LIMIT_BYTES: String(20 * 1024 * 1024),
-  });
-  const now = newest + 3_600_000;
-  const runtime = await createRuntime(config, {
-    cdsClients: [(await getTestCdsClient()).client],
-    clock: fixedClock(new Date(now).toISOString()),
   });
   const fixedCard = {
     cards: [
@@ -187,12 +143,6 @@ async function main(): Promise<number> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const base = `http://127.0.0.1:${port}`;
-  const body = JSON.stringify({
-    hook: 'patient-view',
-    hookInstance: crypto.randomUUID(),
-    context: { userId: 'Practitioner/bench', patientId: patient.id },
-    prefetch: await prefetchFor(resources, patient.id!),
-  });
   const hookPath = `/cds-services/${patientView.descriptor.id}`;
   const hookUrl = `${base}${hookPath}`;
   const bareUrl = `${base}/bench/bare`;
@@ -223,7 +173,7 @@ async function main(): Promise<number> {
     const probeCards = ((await probe.json()) as { cards?: unknown[] }).cards?.length ?? 0;
     if (probe.status !== 200) throw new Error(`the hook answered HTTP ${probe.status}`);
     console.log(
-      `hooks: ${file.split('/').pop()} (${resources.length} resources, ${(body.length / 1024).toFixed(0)} KiB request body, ${probeCards} cards)`,
+      `hooks: ${file.split('/').pop()} (${resourceCount} resources, ${(body.length / 1024).toFixed(0)} KiB request body, ${probeCards} cards)`,
     );
     console.log(
       `hooks: deterministic mode, CDS_AUTH=required (ES384 client JWT per request, pre-signed), SQLite audit file, ${duration} s per route and concurrency in alternating 1 s slices, loopback`,

@@ -5,24 +5,18 @@
 // canonical JSON, hash, SQLite write); the rest is fastify, Node and the injector.
 // Usage: node --import tsx scripts/bench/profile.ts [--requests 400] [--top N (also list the N
 // functions with the most self time)]
+
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Observation } from '@medplum/fhirtypes';
 import { z } from 'zod';
 import { patientView } from '../../cds-hooks/patient-view.ts';
-import { fixedClock } from '../../src/clinical/clock.ts';
-import { loadConfig } from '../../src/config.ts';
-import { readBundleFile } from '../../src/fhir/bundle-file.ts';
-import { createMemoryGateway } from '../../src/fhir/memory-gateway.ts';
-import { fillPrefetch } from '../../src/fhir/patient-queries.ts';
 import { buildApp } from '../../src/server/app.ts';
-import { createRuntime } from '../../src/server/runtime.ts';
-import { getTestCdsClient, mintCdsToken } from '../../tests/helpers/cds-tokens.ts';
-import { SYNTHEA_DIR } from '../../tests/helpers/shared-data.ts';
+import { mintCdsToken } from '../../tests/helpers/cds-tokens.ts';
+import { hookSetup, largestSynthea } from './hook-setup.ts';
 
 const { values } = parseArgs({
   options: {
@@ -86,49 +80,10 @@ const profileSchema = z.object({
   timeDeltas: z.array(z.number()),
 });
 
-function largestSynthea(): string {
-  const files = readdirSync(SYNTHEA_DIR).filter((f) => f.endsWith('.json'));
-  files.sort((a, b) => statSync(join(SYNTHEA_DIR, b)).size - statSync(join(SYNTHEA_DIR, a)).size);
-  return join(SYNTHEA_DIR, files[0]!);
-}
-
 /** The child: the app in process, `requests` hook calls, the measured window written to a file. */
 async function child(windowFile: string): Promise<void> {
-  const { resources } = await readBundleFile(largestSynthea());
-  const patient = resources.find((r) => r.resourceType === 'Patient')!;
-  const newest = resources
-    .filter((r): r is Observation => r.resourceType === 'Observation')
-    .map((o) => Date.parse(o.effectiveDateTime ?? ''))
-    .filter(Number.isFinite)
-    .reduce((a, b) => Math.max(a, b), 0);
-  const now = newest + 3_600_000;
-  const dir = mkdtempSync(join(tmpdir(), 'citecare-profile-'));
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'silent',
-    PUBLIC_BASE_URL: 'http://cds.bench.citecare.example',
-    LLM_PROVIDER: 'none',
-    DEMO_FHIR: 'off',
-    AUDIT_DATABASE_URL: `sqlite:${join(dir, 'audit.db')}`,
-    BODY_LIMIT_BYTES: String(20 * 1024 * 1024),
-  });
-  const runtime = await createRuntime(config, {
-    cdsClients: [(await getTestCdsClient()).client],
-    clock: fixedClock(new Date(now).toISOString()),
-  });
+  const { config, runtime, now, dir, body } = await hookSetup(largestSynthea());
   const app = await buildApp(runtime);
-  const gateway = createMemoryGateway(resources);
-  const prefetch = await fillPrefetch(
-    patientView.descriptor.prefetch,
-    { patientId: patient.id!, userId: 'Practitioner/bench' },
-    (rel) => gateway.query(rel),
-  );
-  const body = JSON.stringify({
-    hook: 'patient-view',
-    hookInstance: crypto.randomUUID(),
-    context: { userId: 'Practitioner/bench', patientId: patient.id },
-    prefetch,
-  });
   const url = `/cds-services/${patientView.descriptor.id}`;
   const tokens: string[] = [];
   for (let i = 0; i < requests + 20; i++) {

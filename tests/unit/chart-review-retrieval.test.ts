@@ -27,16 +27,21 @@ const failing: GuidelineIndex = {
   },
 };
 
+/** The real pipeline, deterministic mode, with a guideline index that always fails. */
+function pipelineWithoutRetrieval(extra: Pick<Parameters<typeof createPipeline>[0], 'chartReview'>) {
+  return createPipeline({
+    config: { PUBLIC_BASE_URL: 'https://citecare.test', HOOK_BUDGET_MS: 500, SILENT_SERVICES: [] },
+    clock: fixedClock(AT.toISOString()),
+    guidelines: failing,
+    advisor: noAdvisor,
+    audit,
+    ...extra,
+  });
+}
+
 describe('chart review when guideline retrieval fails', () => {
   it('says retrieval was unavailable on each uncited line, and names the missing passages', async () => {
-    const pipeline = createPipeline({
-      config: { PUBLIC_BASE_URL: 'https://citecare.test', HOOK_BUDGET_MS: 500, SILENT_SERVICES: [] },
-      clock: fixedClock(AT.toISOString()),
-      guidelines: failing,
-      advisor: noAdvisor,
-      audit,
-      chartReview: { table, snoozeDays: 0 },
-    });
+    const pipeline = pipelineWithoutRetrieval({ chartReview: { table, snoozeDays: 0 } });
     const digoxin = CASES.find((c) => c.name === 'digoxin with verapamil');
     assert.ok(digoxin);
     const result = await pipeline({
@@ -61,13 +66,7 @@ describe('chart review when guideline retrieval fails', () => {
   });
 
   it('an uncited finding card says retrieval was unavailable, not that no passage exists', async () => {
-    const pipeline = createPipeline({
-      config: { PUBLIC_BASE_URL: 'https://citecare.test', HOOK_BUDGET_MS: 500, SILENT_SERVICES: [] },
-      clock: fixedClock(AT.toISOString()),
-      guidelines: failing,
-      advisor: noAdvisor,
-      audit,
-    });
+    const pipeline = pipelineWithoutRetrieval({});
     const v = readManifest().find((m) => m.file === 'afib-no-anticoagulant.json');
     assert.ok(v);
     const { resources } = await readBundleFile(join(VIGNETTE_DIR, v.file));
